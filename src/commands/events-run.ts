@@ -1,0 +1,50 @@
+import { UsageError } from "../errors.js";
+import { BOT_CODES, EVENTS, SUB_CODES, eventsMatching, findCode, findEvent, subCodesFor } from "../recall/catalog.js";
+import { TRANSITIONS } from "../recall/lifecycle.js";
+import type { EventInfo, SubCodeInfo } from "../recall/types.js";
+import { renderEventTable, renderSubCodes } from "../output/catalog.js";
+import { type CommandContext, reporterFor } from "./context.js";
+
+export async function runEvents(name: string | undefined, options: { json?: boolean }, ctx: CommandContext): Promise<number> {
+  const reporter = await reporterFor(ctx, options.json === true);
+  if (name === undefined) {
+    if (reporter.json) reporter.record({ events: EVENTS, codes: BOT_CODES, sub_codes: SUB_CODES, transitions: TRANSITIONS });
+    else for (const line of renderEventTable(EVENTS, reporter.out)) reporter.data(line);
+    return 0;
+  }
+  const event = findEvent(name);
+  if (event) {
+    const subCodes = subCodesOf(event);
+    if (reporter.json) reporter.record({ event, sub_codes: subCodes });
+    else {
+      for (const line of renderEventTable([event], reporter.out)) reporter.data(line);
+      if (subCodes.length > 0) for (const line of renderSubCodes(subCodes, reporter.out)) reporter.data(line);
+    }
+    return 0;
+  }
+  if (name.includes("*")) {
+    const matched = eventsMatching(name);
+    if (matched.length === 0) throw new UsageError(`No event type matches "${name}": run \`recall-hooks events\` for the list.`);
+    if (reporter.json) reporter.record({ events: matched });
+    else for (const line of renderEventTable(matched, reporter.out)) reporter.data(line);
+    return 0;
+  }
+  const code = findCode(name);
+  const subCodes = SUB_CODES.filter((s) => s.subCode === name);
+  const ofCode = code ? subCodesFor(name) : [];
+  if (!code && subCodes.length === 0) {
+    throw new UsageError(`"${name}" is not an event type, status code or sub code Recall documents: run \`recall-hooks events\` for the list.`);
+  }
+  if (reporter.json) reporter.record({ code: code ?? null, sub_codes: code ? ofCode : subCodes });
+  else {
+    if (code) reporter.data(`${reporter.out.bold(code.code)}  ${code.description}${code.basis === "documented" ? "" : reporter.out.dim(` (${code.basis})`)}`);
+    const list = code ? ofCode : subCodes;
+    if (list.length > 0) for (const line of renderSubCodes(list, reporter.out)) reporter.data(line);
+  }
+  return 0;
+}
+
+function subCodesOf(event: EventInfo): SubCodeInfo[] {
+  if (!event.code) return [];
+  return subCodesFor(event.code).filter((s) => s.family === event.family || (event.family === "bot" && s.family === "bot"));
+}

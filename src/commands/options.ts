@@ -1,0 +1,90 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { InvalidArgumentError } from "commander";
+import { UsageError } from "../errors.js";
+import { parseSecret, type ParsedSecret } from "../webhook/secret.js";
+import { type CommandContext, readAll } from "./context.js";
+
+/** A commander argParser for a whole number in [min, max]. */
+export function integer(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : " up"}.`);
+    }
+    return n;
+  };
+}
+
+/** A commander argParser for a number in [min, max]. */
+export function decimal(min: number, max = Number.POSITIVE_INFINITY): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isFinite(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected a number from ${min}${Number.isFinite(max) ? ` to ${max}` : " up"}.`);
+    }
+    return n;
+  };
+}
+
+/** `--metadata k=v` entries as an object. */
+export function parseMetadata(entries: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of entries ?? []) {
+    const at = entry.indexOf("=");
+    if (at <= 0) throw new UsageError(`--metadata takes key=value, not "${entry}": for example --metadata user_id=42.`);
+    out[entry.slice(0, at)] = entry.slice(at + 1);
+  }
+  return out;
+}
+
+/** `--header "name: value"` entries as a list of pairs (repeats kept). */
+export function parseHeaderArgs(entries: readonly string[] | undefined): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const entry of entries ?? []) {
+    const at = entry.indexOf(":");
+    if (at <= 0) throw new UsageError(`--header takes "name: value", not "${entry}": for example --header "webhook-id: msg_123".`);
+    const name = entry.slice(0, at).trim().toLowerCase();
+    (out[name] ??= []).push(entry.slice(at + 1).trim());
+  }
+  return out;
+}
+
+/** The secret from --secret or RECALL_WEBHOOK_SECRET; warnings go to the caller's log. */
+export function requireSecret(value: string | undefined, warn: (line: string) => void): ParsedSecret {
+  if (value === undefined) {
+    throw new UsageError(
+      "No signing secret: pass --secret whsec_... or set RECALL_WEBHOOK_SECRET (`recall-hooks secret` makes a new one).",
+      { code: "E_SECRET" },
+    );
+  }
+  const parsed = parseSecret(value, "--secret/RECALL_WEBHOOK_SECRET");
+  for (const w of parsed.warnings) warn(w);
+  return parsed;
+}
+
+/** A file's bytes, or stdin's for "-". Unreadable input is a usage error that names the path. */
+export async function readInput(path: string, ctx: CommandContext): Promise<Buffer> {
+  if (path === "-") return readAll(ctx.stdin);
+  try {
+    return await readFile(resolve(ctx.cwd, path));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : code ?? String(error);
+    throw new UsageError(`Cannot read ${path}: ${why}. Check the path, or pass - to read standard input.`, { cause: error });
+  }
+}
+
+/** A URL for requests: http or https only. */
+export function parseUrl(value: string, option: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${option} takes a full URL such as http://localhost:3000/webhooks/recall, not "${value}".`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new UsageError(`${option} takes an http:// or https:// URL, not "${value}".`);
+  }
+  return url;
+}

@@ -1,0 +1,81 @@
+import { UsageError } from "../errors.js";
+import { buildEvent, newMessageId, serializeEvent } from "../recall/build.js";
+import { findEvent } from "../recall/catalog.js";
+import { renderDeliveryResult } from "../output/delivery.js";
+import { renderCurl, renderHttp, renderSignedHeaders } from "../output/request.js";
+import { type SignedRequest, Signer, unixSeconds } from "../webhook/sign.js";
+import { type CommandContext, reporterFor } from "./context.js";
+import { parseMetadata, parseUrl, readInput, requireSecret } from "./options.js";
+import type { SignCommandOptions } from "./sign.js";
+
+export async function runSign(file: string | undefined, options: SignCommandOptions, ctx: CommandContext): Promise<number> {
+  const format = options.json ? "json" : options.format ?? "headers";
+  const reporter = await reporterFor(ctx, format === "json");
+  const secret = requireSecret(options.secret, (w) => reporter.warn(w));
+  const body = await readBody(file, options, ctx);
+  const id = options.id ?? newMessageId();
+  const timestamp = options.timestamp ?? unixSeconds(ctx.now());
+  const signed = new Signer(secret).sign(id, timestamp, body, options.headers);
+  const url = options.send ?? options.url ?? "http://localhost:3000/webhooks/recall";
+  const target = parseUrl(url, options.send ? "--send" : "--url");
+
+  if (!options.send || options.format || options.json) printSigned(signed, format, target, reporter);
+  if (!options.send) return 0;
+
+  const { deliver, hintFor } = await import("../webhook/deliver.js");
+  const result = await deliver({ url: target, headers: { "content-type": "application/json", ...signed.headers }, body: signed.body });
+  if (reporter.json) {
+    reporter.record({ type: "delivery", id, url: target.href, status: result.status, latency_ms: round(result.latencyMs), error: result.errorMessage, body: result.ok ? undefined : result.body });
+  } else {
+    for (const line of renderDeliveryResult({ id, url: target.href, result, hint: hintFor(result, target.href) }, reporter.out)) reporter.data(line);
+  }
+  return result.ok ? 0 : 1;
+}
+
+async function readBody(file: string | undefined, options: SignCommandOptions, ctx: CommandContext): Promise<string> {
+  if (options.event !== undefined) {
+    if (file !== undefined) throw new UsageError("Give either a file or --event, not both.");
+    if (!findEvent(options.event)) {
+      throw new UsageError(`Unknown event type "${options.event}": run \`recall-hooks events\` for the list.`);
+    }
+    const event = buildEvent(options.event, {
+      ...(options.botId !== undefined && { botId: options.botId }),
+      ...(options.subCode !== undefined && { subCode: options.subCode }),
+      metadata: parseMetadata(options.metadata),
+      updatedAt: new Date(ctx.now()),
+    });
+    return serializeEvent(event);
+  }
+  if (options.botId !== undefined || options.subCode !== undefined || options.metadata !== undefined) {
+    throw new UsageError("--bot-id, --sub-code and --metadata go with --event <type>.");
+  }
+  if (file === undefined) {
+    throw new UsageError("Nothing to sign: give a file, - for standard input, or --event <type> (e.g. --event bot.done).");
+  }
+  const bytes = await readInput(file, ctx);
+  const text = bytes.toString("utf8");
+  if (!Buffer.from(text, "utf8").equals(bytes)) {
+    throw new UsageError(`${file} is not valid UTF-8: svix signs text, so its bytes cannot be signed exactly. Re-save it as UTF-8.`);
+  }
+  return text;
+}
+
+function printSigned(signed: SignedRequest, format: string, url: URL, reporter: Awaited<ReturnType<typeof reporterFor>>): void {
+  switch (format) {
+    case "json":
+      reporter.record({ id: signed.id, timestamp: signed.timestamp, signature: signed.signature, headers: signed.headers, body: signed.body });
+      return;
+    case "curl":
+      reporter.data(renderCurl(signed, url));
+      return;
+    case "http":
+      reporter.data(renderHttp(signed, url));
+      return;
+    default:
+      for (const line of renderSignedHeaders(signed)) reporter.data(line);
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

@@ -1,0 +1,38 @@
+import { UsageError } from "../errors.js";
+import { renderVerdict } from "../output/verdict.js";
+import { Signer } from "../webhook/sign.js";
+import { verify, type VerifyResult } from "../webhook/verify.js";
+import { type CommandContext, reporterFor } from "./context.js";
+import { parseHeaderArgs, readInput, requireSecret } from "./options.js";
+import type { VerifyCommandOptions } from "./verify.js";
+import { readCaptures } from "../webhook/capture.js";
+
+export async function runVerify(file: string, options: VerifyCommandOptions, ctx: CommandContext): Promise<number> {
+  const reporter = await reporterFor(ctx, options.json === true);
+  const signer = new Signer(requireSecret(options.secret, (w) => reporter.warn(w)));
+  const bytes = await readInput(file, ctx);
+  const captures = options.header
+    ? [{ headers: parseHeaderArgs(options.header), body: bytes, label: file }]
+    : readCaptures(bytes, file);
+  if (captures.length === 0) throw new UsageError(`${file} is empty: give a capture {"headers", "body"}, journal lines, or a raw body with --header.`);
+  const now = options.now !== undefined ? () => options.now! * 1000 : ctx.now;
+  let invalid = 0;
+  for (const capture of captures) {
+    const result: VerifyResult = verify({
+      secret: signer,
+      headers: capture.headers,
+      body: capture.body,
+      toleranceSeconds: options.tolerance,
+      ignoreTimestamp: options.ignoreTimestamp === true,
+      now,
+    });
+    if (!result.valid) invalid += 1;
+    if (reporter.json) {
+      reporter.record({ valid: result.valid, scheme: result.scheme, reason: result.reason, id: result.id, timestamp: result.timestamp, message: result.message, skew_seconds: result.skewSeconds });
+    } else {
+      reporter.data(renderVerdict(result, captures.length > 1 ? capture.label : null, reporter.out));
+    }
+  }
+  if (!reporter.json && captures.length > 1) reporter.info(`${captures.length - invalid} of ${captures.length} valid`);
+  return invalid === 0 ? 0 : 1;
+}

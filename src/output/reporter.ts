@@ -1,0 +1,88 @@
+import type { Writable } from "node:stream";
+import { loadStyle, type Style, wantsColor } from "./style.js";
+
+export interface ReporterOptions {
+  readonly stdout: Writable & { isTTY?: boolean };
+  readonly stderr: Writable & { isTTY?: boolean };
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Machine output: stdout gets only JSON. */
+  readonly json: boolean;
+  readonly quiet?: boolean;
+}
+
+export interface Spinner {
+  update(text: string): void;
+  stop(finalText?: string): void;
+}
+
+/**
+ * The one place that writes to the terminal. stdout is data (event lines, NDJSON, a signature);
+ * stderr is chatter (banners, warnings, spinners). Renderers return strings; this writes them.
+ */
+export class Reporter {
+  readonly json: boolean;
+  readonly out: Style;
+  readonly err: Style;
+  readonly #options: ReporterOptions;
+
+  private constructor(options: ReporterOptions, out: Style, err: Style) {
+    this.#options = options;
+    this.json = options.json;
+    this.out = out;
+    this.err = err;
+  }
+
+  static async create(options: ReporterOptions): Promise<Reporter> {
+    const outColor = !options.json && wantsColor(options.stdout, options.env);
+    const errColor = wantsColor(options.stderr, options.env);
+    const [out, err] = await Promise.all([loadStyle(outColor), loadStyle(errColor)]);
+    return new Reporter(options, out, err);
+  }
+
+  /** A line of data on stdout. */
+  data(line: string): void {
+    this.#options.stdout.write(`${line}\n`);
+  }
+
+  /** One JSON document (or NDJSON record) on stdout. */
+  record(value: unknown): void {
+    this.#options.stdout.write(`${JSON.stringify(value)}\n`);
+  }
+
+  /** Chatter on stderr. */
+  info(line: string): void {
+    if (!this.#options.quiet) this.#options.stderr.write(`${line}\n`);
+  }
+
+  warn(line: string): void {
+    this.#options.stderr.write(`${this.err.yellow("warning:")} ${line}\n`);
+  }
+
+  error(line: string): void {
+    this.#options.stderr.write(`${this.err.red("error:")} ${line}\n`);
+  }
+
+  /** A spinner on stderr when it is a terminal; otherwise nothing (pipes get no spinner). */
+  async spinner(text: string): Promise<Spinner> {
+    const stream = this.#options.stderr;
+    if (this.#options.quiet || stream.isTTY !== true) return { update: () => {}, stop: () => {} };
+    const { default: ora } = await import("ora");
+    const spin = ora({ text, stream, isEnabled: true, color: "cyan" }).start();
+    return {
+      update: (t) => { spin.text = t; },
+      stop: (finalText) => { if (finalText) spin.stopAndPersist({ text: finalText, symbol: " " }); else spin.stop(); },
+    };
+  }
+
+  /** Resolves once everything written so far has been handed to the OS. */
+  async flush(): Promise<void> {
+    await Promise.all([drain(this.#options.stdout), drain(this.#options.stderr)]);
+  }
+}
+
+function drain(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.writableLength === 0) resolve();
+    else stream.write("", () => resolve());
+  });
+}

@@ -1,0 +1,108 @@
+import { UsageError } from "../errors.js";
+
+/** Signature headers come in two families that carry the same three values. */
+export type HeaderFamily = "webhook" | "svix";
+export type HeaderChoice = HeaderFamily | "both";
+
+/** Anything header-shaped: node's IncomingHttpHeaders, a plain object, or a Headers instance. */
+export type HeaderInput =
+  | Readonly<Record<string, string | readonly string[] | undefined>>
+  | { forEach(callback: (value: string, name: string) => void): void };
+
+export interface SignatureHeaders {
+  /** Which family carried the values, or null when neither did. */
+  readonly family: HeaderFamily | null;
+  readonly id: string | null;
+  readonly timestamp: string | null;
+  /** Every signature entry offered, from every header instance, split on spaces. */
+  readonly signatures: readonly string[];
+  /** The names expected but not present, in the family that was seen (or the webhook-* names). */
+  readonly missing: readonly string[];
+  /** A value given twice with different contents (two webhook-id headers, say). */
+  readonly conflicting: readonly string[];
+}
+
+const PARTS = ["id", "timestamp", "signature"] as const;
+
+/** Lower-cases names and keeps every value of repeated headers. */
+export function normalizeHeaders(input: HeaderInput): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const add = (name: string, value: string): void => {
+    const key = name.toLowerCase();
+    const list = out.get(key);
+    if (list) list.push(value);
+    else out.set(key, [value]);
+  };
+  if (typeof (input as { forEach?: unknown }).forEach === "function" && !isPlainRecord(input)) {
+    (input as { forEach(cb: (v: string, n: string) => void): void }).forEach((value, name) => add(name, value));
+    return out;
+  }
+  for (const [name, value] of Object.entries(input as Record<string, string | readonly string[] | undefined>)) {
+    if (value === undefined) continue;
+    if (typeof value === "string") add(name, value);
+    else for (const v of value) add(name, v);
+  }
+  return out;
+}
+
+function isPlainRecord(value: unknown): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Reads id, timestamp and signatures. `webhook-*` wins over `svix-*` as in Recall's own verifier;
+ * a family counts as present when any of its three headers is.
+ */
+export function readSignatureHeaders(input: HeaderInput): SignatureHeaders {
+  const headers = input instanceof Map ? (input as Map<string, string[]>) : normalizeHeaders(input);
+  const has = (family: HeaderFamily): boolean => PARTS.some((p) => headers.has(`${family}-${p}`));
+  const family: HeaderFamily | null = has("webhook") ? "webhook" : has("svix") ? "svix" : null;
+  const prefix = family ?? "webhook";
+  const missing: string[] = [];
+  const conflicting: string[] = [];
+  const single = (part: string): string | null => {
+    const name = `${prefix}-${part}`;
+    const values = headers.get(name);
+    if (!values || values.every((v) => v.trim() === "")) {
+      missing.push(name);
+      return null;
+    }
+    const distinct = new Set(values.map((v) => v.trim()));
+    if (distinct.size > 1) conflicting.push(name);
+    return values[0]!.trim();
+  };
+  const id = single("id");
+  const timestamp = single("timestamp");
+  const signatureValues = headers.get(`${prefix}-signature`) ?? [];
+  if (signatureValues.every((v) => v.trim() === "")) missing.push(`${prefix}-signature`);
+  // Node joins repeated unknown headers with ", "; entries themselves contain a comma, so split on
+  // spaces and strip the joining comma rather than splitting on commas.
+  const signatures = signatureValues
+    .flatMap((v) => v.split(/\s+/))
+    .map((s) => s.replace(/,$/, ""))
+    .filter((s) => s !== "");
+  return { family, id, timestamp, signatures, missing, conflicting };
+}
+
+/** The three headers for one family, or both families. */
+export function signatureHeaders(
+  choice: HeaderChoice,
+  id: string,
+  timestamp: number,
+  signature: string,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  const families: HeaderFamily[] = choice === "both" ? ["webhook", "svix"] : [choice];
+  for (const family of families) {
+    out[`${family}-id`] = id;
+    out[`${family}-timestamp`] = String(timestamp);
+    out[`${family}-signature`] = signature;
+  }
+  return out;
+}
+
+export function parseHeaderChoice(value: string): HeaderChoice {
+  if (value === "webhook" || value === "svix" || value === "both") return value;
+  throw new UsageError(`--headers takes webhook, svix or both, not "${value}".`);
+}

@@ -1,0 +1,59 @@
+import { randomBytes } from "node:crypto";
+import { UsageError } from "../errors.js";
+
+const PREFIX = "whsec_";
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+export interface ParsedSecret {
+  /** The secret as svix takes it: `whsec_` + base64. */
+  readonly value: string;
+  /** The HMAC key: the base64-decoded bytes after the prefix. */
+  readonly key: Buffer;
+  /** Things the user should hear about (whitespace trimmed); the caller prints them. */
+  readonly warnings: readonly string[];
+}
+
+const WHERE =
+  "copy it from Recall's dashboard (Developers > API Keys & Secrets, or the endpoint's page under Webhooks on legacy workspaces), or run `recall-hooks secret` for a new one";
+
+/**
+ * Reads a signing secret: `whsec_` + base64, or bare base64. Empty or non-base64 input is a
+ * usage error that says where to find a good one; trailing whitespace is trimmed with a warning.
+ */
+export function parseSecret(raw: string, source = "--secret"): ParsedSecret {
+  const warnings: string[] = [];
+  let text = raw;
+  const trimmed = raw.replace(/\s+$/, "");
+  if (trimmed !== raw) {
+    warnings.push(`The secret from ${source} ended in whitespace; it was trimmed.`);
+    text = trimmed;
+  }
+  if (text.trim() === "") {
+    throw new UsageError(`The secret from ${source} is empty: ${WHERE}.`, { code: "E_SECRET" });
+  }
+  const body = text.startsWith(PREFIX) ? text.slice(PREFIX.length) : text;
+  if (!BASE64.test(body) || body.length % 4 !== 0) {
+    throw new UsageError(
+      `The secret from ${source} is not \`whsec_\` followed by base64 (${maskSecret(text)}): ${WHERE}.`,
+      { code: "E_SECRET" },
+    );
+  }
+  const key = Buffer.from(body, "base64");
+  if (key.length === 0) {
+    throw new UsageError(`The secret from ${source} decodes to no bytes: ${WHERE}.`, { code: "E_SECRET" });
+  }
+  return { value: PREFIX + body, key, warnings };
+}
+
+/** A secret as it may be shown: the prefix and four characters, never more. */
+export function maskSecret(secret: string): string {
+  const body = secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret;
+  const prefix = secret.startsWith(PREFIX) ? PREFIX : "";
+  if (body.length <= 8) return `${prefix}${"•".repeat(Math.max(body.length, 4))}`;
+  return `${prefix}${body.slice(0, 4)}${"•".repeat(8)}`;
+}
+
+/** A new secret as Svix makes them, but with 32 random bytes. */
+export function generateSecret(random: (size: number) => Buffer = randomBytes): string {
+  return PREFIX + random(32).toString("base64");
+}
