@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, it } from "node:test";
 import { Webhook } from "svix";
-import { BIN, runCli } from "./helpers/cli.js";
+import { BIN, ROOT, runCli } from "./helpers/cli.js";
 import { generateSecret } from "../src/webhook/secret.js";
 import { Signer } from "../src/webhook/sign.js";
 
@@ -21,7 +21,7 @@ describe("recall-hooks (foundation, the built binary)", () => {
   });
 
   it("--version prints the package version", async () => {
-    const pkg = JSON.parse(await readFile(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
+    const pkg = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as { version: string };
     const { code, stdout } = await runCli(["--version"]);
     assert.deepEqual([code, stdout.trim()], [0, pkg.version]);
   });

@@ -1,0 +1,96 @@
+import type { CodeInfo, EventInfo, SubCodeInfo } from "./types.js";
+import { EVENTS } from "./catalog-events.js";
+import { BOT_CODES } from "./catalog-codes.js";
+import { SUB_CODES } from "./catalog-sub-codes.js";
+
+export { EVENTS, MEDIA_TYPES } from "./catalog-events.js";
+export { BOT_CODES } from "./catalog-codes.js";
+export { SUB_CODES } from "./catalog-sub-codes.js";
+
+// Lookups run once per delivery in the listener, so they go through maps built once.
+const EVENTS_BY_NAME: ReadonlyMap<string, EventInfo> = new Map(EVENTS.map((e) => [e.name, e]));
+const CODES_BY_NAME: ReadonlyMap<string, CodeInfo> = new Map(BOT_CODES.map((c) => [c.code, c]));
+const SUB_CODES_BY_NAME: ReadonlyMap<string, readonly SubCodeInfo[]> = groupBy(SUB_CODES, (s) => s.subCode);
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+/** The catalog entry for an event name, or undefined when Recall may have added it since. */
+export function findEvent(name: string): EventInfo | undefined {
+  return EVENTS_BY_NAME.get(name);
+}
+
+/** A bot status code (current or legacy), or undefined. */
+export function findCode(code: string): CodeInfo | undefined {
+  return CODES_BY_NAME.get(code);
+}
+
+/**
+ * A sub code, preferring the entry reported with `status` ("fatal", "call_ended",
+ * "recording_permission_denied", or "failed" for transcript.failed). When the status does not match
+ * any entry, the sub code alone decides: Recall's codes are open sets and may move between statuses.
+ */
+export function findSubCode(subCode: string, status?: string | null): SubCodeInfo | undefined {
+  const list = SUB_CODES_BY_NAME.get(subCode);
+  if (list === undefined) return undefined;
+  if (status != null) {
+    const exact = list.find((s) => s.status === status);
+    if (exact) return exact;
+  }
+  return list[0];
+}
+
+/** Every sub code reported with a status, in catalog order. */
+export function subCodesFor(status: string): SubCodeInfo[] {
+  return SUB_CODES.filter((s) => s.status === status);
+}
+
+/** Catalog events whose name matches a glob (`*` = any run of characters); commas separate alternatives. */
+export function eventsMatching(glob: string): EventInfo[] {
+  const patterns = splitPatterns(glob);
+  return EVENTS.filter((e) => matchesAny(e.name, patterns));
+}
+
+const PATTERN_CACHE = new Map<string, RegExp>();
+
+/** Glob match on an event name: `*` matches any run of characters (dots included); otherwise exact. */
+export function matchesPattern(eventName: string, pattern: string): boolean {
+  if (!pattern.includes("*")) return eventName === pattern;
+  let re = PATTERN_CACHE.get(pattern);
+  if (re === undefined) {
+    const source = pattern.split("*").map(escapeRegExp).join(".*");
+    re = new RegExp(`^${source}$`, "s");
+    if (PATTERN_CACHE.size < 1000) PATTERN_CACHE.set(pattern, re);
+  }
+  return re.test(eventName);
+}
+
+/** True when any pattern matches; each entry may itself be a comma-separated list. Empty list: false. */
+export function matchesAny(eventName: string, patterns: readonly string[]): boolean {
+  for (const entry of patterns) {
+    if (entry.includes(",")) {
+      if (splitPatterns(entry).some((p) => matchesPattern(eventName, p))) return true;
+    } else {
+      const p = entry.trim();
+      if (p !== "" && matchesPattern(eventName, p)) return true;
+    }
+  }
+  return false;
+}
+
+/** "bot.*, recording.done" -> ["bot.*", "recording.done"]; blanks dropped. */
+export function splitPatterns(list: string): string[] {
+  return list.split(",").map((p) => p.trim()).filter((p) => p !== "");
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

@@ -1,0 +1,15 @@
+// The pure Recall domain: catalog, payload builders, parser and lifecycle graph.
+export type {
+  Basis, Channel, CodeInfo, EventInfo, ParsedEvent, PayloadShape, SubCodeInfo, Transition,
+} from "./types.js";
+export {
+  BOT_CODES, EVENTS, MEDIA_TYPES, SUB_CODES,
+  eventsMatching, findCode, findEvent, findSubCode, matchesAny, matchesPattern, splitPatterns, subCodesFor,
+} from "./catalog.js";
+export type { BuildEventOptions, ParticipantOptions, RecallEvent } from "./build.js";
+export { buildEvent, isoMicros, newMessageId, serializeEvent } from "./build.js";
+export { parseDelivery } from "./parse.js";
+export type { StatusPoint } from "./lifecycle.js";
+export {
+  TRANSITIONS, canFollow, isOutOfOrder, isTerminal, lifecycleCodes, parseTimestamp, statusRank,
+} from "./lifecycle.js";

@@ -1,0 +1,169 @@
+import { UsageError } from "../errors.js";
+import { MEDIA_TYPES, subCodesFor } from "./catalog.js";
+
+// Named bot lifecycles, each a walk through Recall's status graph (lifecycle.ts) that ends the way
+// Recall's bots end: in `done` or `fatal`. Delays are Recall-like spacing at speed 1, measured from
+// the previous step; a whole lifecycle stays under two minutes.
+
+export interface ScenarioStep {
+  /** The event type, e.g. "bot.in_waiting_room" or "recording.done". */
+  readonly event: string;
+  /** The sub code sent; undefined lets the builder pick its default, null sends null. */
+  readonly subCode?: string | null;
+  /** Wait this long after the previous step (at speed 1). */
+  readonly delayMs: number;
+}
+
+/** The status whose sub code `--sub-code` and `--all-sub-codes` vary. */
+export type VariableStatus = "fatal" | "call_ended" | "recording_permission_denied";
+
+export interface Scenario {
+  readonly name: string;
+  /** One line for `--list`. */
+  readonly description: string;
+  readonly steps: readonly ScenarioStep[];
+  /** Which step's sub code can be chosen; absent when none is worth varying. */
+  readonly variable?: VariableStatus;
+  /** The bot recorded, so `--artifacts` has media to announce. */
+  readonly recorded: boolean;
+}
+
+const s = (event: string, delayMs: number, subCode?: string | null): ScenarioStep =>
+  subCode === undefined ? { event: `bot.${event}`, delayMs } : { event: `bot.${event}`, delayMs, subCode };
+
+const JOIN = [s("joining_call", 0), s("in_waiting_room", 3_000), s("in_call_not_recording", 20_000)];
+const RECORD = [s("recording_permission_allowed", 2_000), s("in_call_recording", 1_000)];
+const end = (subCode: string, delayMs = 45_000): ScenarioStep[] => [s("call_ended", delayMs, subCode), s("done", 5_000, null)];
+
+const LIST: readonly Scenario[] = [
+  {
+    name: "happy", recorded: true, variable: "call_ended",
+    description: "joins through the waiting room, is allowed to record, the host ends the call, done",
+    steps: [...JOIN, ...RECORD, ...end("call_ended_by_host")],
+  },
+  {
+    name: "no-waiting-room", recorded: true, variable: "call_ended",
+    description: "the meeting has no waiting room: joining_call straight to in_call_not_recording",
+    steps: [s("joining_call", 0), s("in_call_not_recording", 6_000), s("in_call_recording", 2_000), ...end("call_ended_by_host")],
+  },
+  {
+    name: "waiting-room-timeout", recorded: false, variable: "call_ended",
+    description: "nobody admits the bot: it gives up in the waiting room (timeout_exceeded_waiting_room)",
+    steps: [s("joining_call", 0), s("in_waiting_room", 3_000), ...end("timeout_exceeded_waiting_room", 60_000)],
+  },
+  {
+    name: "kicked-from-waiting-room", recorded: false, variable: "call_ended",
+    description: "the host removes the bot from the waiting room (bot_kicked_from_waiting_room)",
+    steps: [s("joining_call", 0), s("in_waiting_room", 3_000), ...end("bot_kicked_from_waiting_room", 15_000)],
+  },
+  {
+    name: "permission-denied", recorded: false, variable: "recording_permission_denied",
+    description: "Zoom: the host denies recording; the bot leaves after recording_permission_denied_timeout",
+    steps: [...JOIN, s("recording_permission_denied", 4_000, "zoom_local_recording_request_denied_by_host"),
+      ...end("timeout_exceeded_recording_permission_denied", 30_000)],
+  },
+  {
+    name: "permission-granted-late", recorded: true, variable: "recording_permission_denied",
+    description: "Zoom: recording is denied, the bot asks again and the host allows it",
+    steps: [...JOIN, s("recording_permission_denied", 4_000, "zoom_local_recording_request_denied_by_host"),
+      s("recording_permission_allowed", 15_000), s("in_call_recording", 1_000), ...end("call_ended_by_host")],
+  },
+  {
+    name: "paused-resumed", recorded: true, variable: "call_ended",
+    description: "recording is paused (in_call_not_recording) and resumed, then the call ends",
+    steps: [...JOIN, ...RECORD, s("in_call_not_recording", 20_000), s("in_call_recording", 15_000), ...end("call_ended_by_host", 20_000)],
+  },
+  {
+    name: "kicked-from-call", recorded: true, variable: "call_ended",
+    description: "the host removes the bot while it records (bot_kicked_from_call)",
+    steps: [...JOIN, ...RECORD, ...end("bot_kicked_from_call", 30_000)],
+  },
+  {
+    name: "everyone-left", recorded: true, variable: "call_ended",
+    description: "the other participants leave; the bot follows (timeout_exceeded_everyone_left)",
+    steps: [...JOIN, ...RECORD, ...end("timeout_exceeded_everyone_left")],
+  },
+  {
+    name: "leave-call", recorded: true, variable: "call_ended",
+    description: "your app calls Leave Call while the bot records (bot_received_leave_call)",
+    steps: [...JOIN, ...RECORD, ...end("bot_received_leave_call", 30_000)],
+  },
+  {
+    name: "never-recording", recorded: false, variable: "call_ended",
+    description: "in the call but never recording, e.g. the Zoom host is absent (timeout_exceeded_in_call_not_recording)",
+    steps: [...JOIN, ...end("timeout_exceeded_in_call_not_recording", 60_000)],
+  },
+  {
+    name: "fatal", recorded: false, variable: "fatal",
+    description: "an error stops the bot from joining (meeting_not_found; any fatal sub code with --sub-code)",
+    steps: [s("joining_call", 0), s("fatal", 8_000, "meeting_not_found")],
+  },
+  {
+    name: "fatal-in-waiting-room", recorded: false, variable: "fatal",
+    description: "the bot is refused from the waiting room (google_meet_bot_blocked)",
+    steps: [s("joining_call", 0), s("in_waiting_room", 3_000), s("fatal", 10_000, "google_meet_bot_blocked")],
+  },
+];
+
+/** Every scenario by name. */
+export const scenarios: Readonly<Record<string, Scenario>> = Object.freeze(Object.fromEntries(LIST.map((x) => [x.name, x])));
+
+/** Scenarios in their display order. */
+export function listScenarios(): readonly Scenario[] {
+  return LIST;
+}
+
+export function findScenario(name: string): Scenario {
+  const found = scenarios[name];
+  if (found === undefined) {
+    throw new UsageError(`No scenario "${name}": pick one of ${LIST.map((x) => x.name).join(", ")} (see --list).`);
+  }
+  return found;
+}
+
+/** The sub codes a scenario's variable step can take, from the catalog. */
+export function subCodesOf(scenario: Scenario): string[] {
+  return scenario.variable === undefined ? [] : subCodesFor(scenario.variable).map((x) => x.subCode);
+}
+
+/**
+ * The scenario with its variable step's sub code replaced. The sub code must be one the catalog has
+ * for that status, so a typo fails loudly instead of sending an invented code.
+ */
+export function withSubCode(scenario: Scenario, subCode: string): Scenario {
+  const variable = scenario.variable;
+  if (variable === undefined) throw new UsageError(`Scenario "${scenario.name}" has no sub code to choose.`);
+  if (!subCodesOf(scenario).includes(subCode)) {
+    throw new UsageError(
+      `"${subCode}" is not a ${variable} sub code: run \`recall-hooks events ${variable === "fatal" ? "bot.fatal" : variable}\` for the list.`,
+    );
+  }
+  const steps = scenario.steps.map((step) => (step.event === `bot.${variable}` ? { ...step, subCode } : step));
+  return { ...scenario, name: `${scenario.name}:${subCode}`, steps };
+}
+
+/** One scenario per sub code of the variable step (`--all-sub-codes`). */
+export function expandSubCodes(scenario: Scenario): Scenario[] {
+  if (scenario.variable === undefined) throw new UsageError(`Scenario "${scenario.name}" has no sub code to vary.`);
+  return subCodesOf(scenario).map((code) => withSubCode(scenario, code));
+}
+
+/** What Recall sends after a recorded bot is done: the recording, then each media object. */
+export function artifactSteps(): ScenarioStep[] {
+  const media = ["participant_events", "transcript", "video_mixed", "audio_mixed", "meeting_metadata"] as const;
+  const known = new Set<string>(MEDIA_TYPES);
+  return [
+    { event: "recording.done", delayMs: 3_000, subCode: null },
+    ...media.filter((m) => known.has(m)).map((m, i) => ({ event: `${m}.done`, delayMs: i === 0 ? 2_000 : 1_500, subCode: null })),
+  ];
+}
+
+/** The steps to send: the scenario's, plus the artifacts when asked and the bot recorded. */
+export function scenarioSteps(scenario: Scenario, options: { artifacts?: boolean } = {}): ScenarioStep[] {
+  return options.artifacts && scenario.recorded ? [...scenario.steps, ...artifactSteps()] : [...scenario.steps];
+}
+
+/** Sum of a scenario's delays at speed 1. */
+export function durationMs(steps: readonly ScenarioStep[]): number {
+  return steps.reduce((sum, step) => sum + step.delayMs, 0);
+}
