@@ -20,7 +20,7 @@ export function renderDeliveryResult(line: DeliveryLine, style: Style): string[]
   const out = [`${indent}${style.dim("<--")} ${status} POST ${line.url}  ${formatMs(result.latencyMs)}  ${style.dim(line.id)}${attempt}`];
   if (!result.ok) {
     if (result.errorMessage) out.push(`${indent}    ${style.red(neutralize(result.errorMessage))}`);
-    if (result.body) out.push(`${indent}    ${style.dim("body:")} ${neutralize(result.body.slice(0, 300))}`);
+    if (result.body) out.push(`${indent}    ${style.dim("body:")} ${neutralize(result.body.trim().slice(0, 300))}`);
     if (line.hint) out.push(`${indent}    ${style.yellow("hint:")} ${line.hint}`);
   }
   return out;

@@ -1,0 +1,146 @@
+import { resolve } from "node:path";
+import { UsageError } from "../errors.js";
+import type { ForwardRoute } from "../listen/forwarder.js";
+import { type Listener, startListener } from "../listen/listener.js";
+import { ngrokProvider } from "../listen/ngrok.js";
+import { type TunnelEvent, TunnelKeeper, type TunnelProvider } from "../listen/tunnel.js";
+import { listenerRecord, renderListenerEvent, renderSummary, renderTunnel } from "../output/listen.js";
+import type { Reporter } from "../output/reporter.js";
+import { splitPatterns } from "../recall/catalog.js";
+import { maskSecret } from "../webhook/secret.js";
+import { Signer } from "../webhook/sign.js";
+import { type CommandContext, reporterFor } from "./context.js";
+import type { ListenCommandOptions } from "./listen.js";
+import { parseUrl, requireSecret } from "./options.js";
+
+export interface ListenDeps {
+  /** Replaces ngrok (tests pass a fake). */
+  readonly tunnel?: TunnelProvider;
+}
+
+export async function runListen(options: ListenCommandOptions, ctx: CommandContext, deps: ListenDeps = {}): Promise<number> {
+  const reporter = await reporterFor(ctx, options.json === true || (options.pretty !== true && ctx.stdout.isTTY !== true));
+  const secret = options.secret !== undefined ? requireSecret(options.secret, (w) => reporter.warn(w)) : null;
+  const routes = parseRoutes(options.forwardTo ?? []);
+  const events = (options.events ?? []).flatMap(splitPatterns);
+  const journalPath = typeof options.save === "string" ? resolve(ctx.cwd, options.save) : null;
+  const provider = chooseTunnel(options, deps, reporter);
+  if (options.host !== "127.0.0.1" && options.host !== "localhost" && options.host !== "::1") {
+    reporter.warn(`Listening on ${options.host}: other machines on your network can post to it. Use the default 127.0.0.1 unless you need that.`);
+  }
+  const interrupted = ctx.interruption();
+  const listener = await start(options, { secret, routes, events, journalPath, reporter, ctx });
+  const tunnel = provider ? new TunnelKeeper({ provider, port: listener.port, onEvent: (e) => reportTunnel(e, reporter) }) : null;
+  const publicUrl = options.publicUrl !== undefined ? parseUrl(options.publicUrl, "--public-url").href : ((await tunnel?.start()) ?? null);
+  announce(listener, { publicUrl, secret: secret?.value ?? null, verifying: secret !== null && options.skipVerify !== true, routes, events, tunnelAsked: provider !== null }, reporter);
+
+  await interrupted;
+  reporter.info(reporter.err.dim("Stopping: finishing requests under way and flushing the journal (Ctrl-C again to quit at once)..."));
+  await tunnel?.close();
+  const summary = await listener.close();
+  if (reporter.json) reporter.record({ type: "summary", ...snake(summary) });
+  else for (const line of renderSummary(summary, reporter.err)) reporter.info(line);
+  await reporter.flush();
+  return 130;
+}
+
+interface StartParts {
+  readonly secret: ReturnType<typeof requireSecret> | null;
+  readonly routes: ForwardRoute[];
+  readonly events: string[];
+  readonly journalPath: string | null;
+  readonly reporter: Reporter;
+  readonly ctx: CommandContext;
+}
+
+async function start(options: ListenCommandOptions, parts: StartParts): Promise<Listener> {
+  const { reporter } = parts;
+  try {
+    return await startListener({
+      host: options.host, port: options.port, signer: parts.secret ? new Signer(parts.secret) : null, skipVerify: options.skipVerify === true,
+      toleranceSeconds: options.tolerance, journalPath: parts.journalPath, forward: parts.routes, passThrough: options.passThrough === true,
+      events: parts.events, maxBodyBytes: options.maxBody, headerTimeoutMs: options.headerTimeout, requestTimeoutMs: options.bodyTimeout,
+      forwardTimeoutMs: options.forwardTimeout, retryBaseMs: options.retryBase, now: parts.ctx.now,
+      onEvent: (event) => {
+        if (reporter.json) reporter.record(listenerRecord(event));
+        else for (const line of renderListenerEvent(event, reporter.out)) reporter.data(line);
+      },
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") throw new UsageError(`Port ${options.port} is in use: pass --port 0 for a free one, or stop the other listener.`, { cause: error });
+    if (code === "EACCES" && (error as { syscall?: string }).syscall === "listen") throw new UsageError(`Port ${options.port} needs privileges: use a port above 1023, or --port 0.`, { cause: error });
+    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new UsageError(`Cannot bind ${options.host}: it is not an address of this machine. Use 127.0.0.1.`, { cause: error });
+    const syscall = (error as { syscall?: string }).syscall;
+    if (parts.journalPath !== null && (syscall === "open" || syscall === "mkdir")) {
+      throw new UsageError(`Cannot open the journal ${parts.journalPath} (${code}): pass --save <file> somewhere writable, or --no-save.`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** `<url>` or `<glob>=<url>`. */
+export function parseRoutes(values: readonly string[]): ForwardRoute[] {
+  return values.map((value) => {
+    if (/^https?:\/\//i.test(value)) return { pattern: null, url: parseUrl(value, "--forward-to") };
+    const at = value.indexOf("=");
+    if (at <= 0) throw new UsageError(`--forward-to takes <url> or '<event glob>=<url>', not "${value}": for example --forward-to 'bot.*=http://localhost:3000/hooks'.`);
+    return { pattern: value.slice(0, at).trim(), url: parseUrl(value.slice(at + 1).trim(), "--forward-to") };
+  });
+}
+
+function chooseTunnel(options: ListenCommandOptions, deps: ListenDeps, reporter: Reporter): TunnelProvider | null {
+  if (options.publicUrl !== undefined || options.tunnel === "none") return null;
+  if (deps.tunnel) return deps.tunnel;
+  const token = options.authtoken?.trim();
+  if (!token) {
+    if (options.tunnel === "ngrok" || options.domain !== undefined) {
+      reporter.warn("--tunnel ngrok needs NGROK_AUTHTOKEN (https://dashboard.ngrok.com/get-started/your-authtoken); serving locally only.");
+    }
+    return null;
+  }
+  return ngrokProvider({ authtoken: token, ...(options.domain !== undefined && { domain: options.domain }) });
+}
+
+function reportTunnel(event: TunnelEvent, reporter: Reporter): void {
+  if (reporter.json) reporter.record({ type: "tunnel", state: event.state, url: event.url, error: event.error, retry_in_ms: event.retryInMs });
+  else reporter.info(renderTunnel(event, reporter.err));
+}
+
+interface Announcement {
+  readonly publicUrl: string | null;
+  readonly secret: string | null;
+  readonly verifying: boolean;
+  readonly routes: readonly ForwardRoute[];
+  readonly events: readonly string[];
+  readonly tunnelAsked: boolean;
+}
+
+function announce(listener: Listener, a: Announcement, reporter: Reporter): void {
+  const forwardTo = a.routes.map((r) => (r.pattern ? `${r.pattern}=${r.url.href}` : r.url.href));
+  if (reporter.json) {
+    reporter.record({ type: "ready", local_url: listener.url, public_url: a.publicUrl, verify: a.verifying, journal: listener.journalPath, forward_to: forwardTo, events: a.events });
+  }
+  const s = reporter.err;
+  const lines = [`${s.bold("recall-hooks")} listening on ${s.cyan(listener.url)} ${s.dim("(POST to any path)")}`];
+  if (a.publicUrl) {
+    lines.push(`  public URL   ${s.cyan(a.publicUrl)}`);
+    lines.push(`               paste it in Recall's dashboard: Webhooks > Add Endpoint, at https://<region>.recall.ai/dashboard/webhooks/ (us-east-1, us-west-2, eu-central-1, ap-northeast-1)`);
+  } else if (!a.tunnelAsked) {
+    lines.push(`  public URL   ${s.dim("none: set NGROK_AUTHTOKEN for an ngrok tunnel, or pass --public-url for a tunnel you run yourself")}`);
+  }
+  lines.push(`  verifying    ${a.verifying ? `webhook-* and svix-* signatures, secret ${maskSecret(a.secret!)}` : s.yellow(a.secret ? "off (--skip-verify)" : "off: no secret")}`);
+  lines.push(`  journal      ${listener.journalPath ?? s.dim("off (--no-save)")}`);
+  if (forwardTo.length) lines.push(`  forwarding   ${forwardTo.join(", ")}`);
+  if (a.events.length) lines.push(`  events       ${a.events.join(", ")}`);
+  lines.push(s.dim("Ctrl-C to stop."));
+  for (const line of lines) reporter.info(line);
+  if (!a.verifying && !a.secret) {
+    const loud = a.publicUrl !== null ? " Your public URL is open: anyone who has it can post fake events." : "";
+    reporter.warn(`No secret: every delivery is accepted and marked unverified. Pass --secret or set RECALL_WEBHOOK_SECRET (Recall: Developers > API Keys & Secrets).${loud}`);
+  }
+}
+
+function snake(summary: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(summary).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+}

@@ -1,0 +1,64 @@
+import { Command, Option } from "commander";
+import { type CommandContext, collect, jsonOption, secretOption } from "./context.js";
+import { integer } from "./options.js";
+
+export interface ListenCommandOptions {
+  port: number;
+  host: string;
+  secret?: string;
+  skipVerify?: boolean;
+  tolerance: number;
+  tunnel?: "ngrok" | "none";
+  authtoken?: string;
+  domain?: string;
+  publicUrl?: string;
+  forwardTo?: string[];
+  events?: string[];
+  save: string | boolean;
+  passThrough?: boolean;
+  maxBody: number;
+  headerTimeout: number;
+  bodyTimeout: number;
+  forwardTimeout: number;
+  retryBase: number;
+  json?: boolean;
+  pretty?: boolean;
+}
+
+export function listenCommand(ctx: CommandContext): Command {
+  return new Command("listen")
+    .description("run a local listener (behind an ngrok tunnel when NGROK_AUTHTOKEN is set): verify, print, journal and forward every delivery")
+    .option("-p, --port <port>", "port to listen on; 0 picks a free one", integer(0, 65535), 8787)
+    .option("--host <host>", "address to bind; 0.0.0.0 exposes it to your network", "127.0.0.1")
+    .addOption(secretOption())
+    .option("--skip-verify", "accept every delivery without checking its signature")
+    .option("--tolerance <seconds>", "how far a signature's timestamp may be from now", integer(0), 300)
+    .addOption(new Option("--tunnel <provider>", "public tunnel (default: ngrok when NGROK_AUTHTOKEN is set)").choices(["ngrok", "none"]))
+    .addOption(new Option("--authtoken <token>", "ngrok authtoken").env("NGROK_AUTHTOKEN").hideHelp())
+    .option("--domain <domain>", "a static ngrok domain, so Recall's dashboard URL never changes")
+    .option("--public-url <url>", "the public URL of a tunnel you run yourself (printed for Recall's dashboard)")
+    .option("-f, --forward-to <url>", "forward to your app: <url>, or '<event glob>=<url>'; repeatable", collect)
+    .option("-e, --events <globs>", "only report and forward these event types (bot.*,recording.done); all are journaled", collect)
+    .option("--save <file>", "the journal (JSONL) to append every accepted delivery to", ".recall-hooks/journal.jsonl")
+    .option("--no-save", "keep no journal")
+    .option("--pass-through", "answer Recall with your app's status (waits up to 12 s) instead of 2xx at once")
+    .option("--max-body <bytes>", "largest body accepted (413 above)", integer(1), 1024 * 1024)
+    .option("--header-timeout <ms>", "time allowed for a request's headers", integer(100), 5_000)
+    .option("--body-timeout <ms>", "time allowed for a whole request", integer(100), 10_000)
+    .option("--forward-timeout <ms>", "time a forward target gets to answer", integer(100), 10_000)
+    .option("--retry-base <ms>", "first retry delay of a failed forward (doubles, up to 30 s)", integer(10), 1_000)
+    .addOption(jsonOption().conflicts("pretty"))
+    .option("--pretty", "human output even when stdout is not a terminal")
+    .addHelpText("after", `
+Without --json, output is NDJSON when stdout is not a terminal (records: ready, event, forward, tunnel, summary).
+
+Examples:
+  $ recall-hooks listen --secret whsec_... --forward-to http://localhost:3000/webhooks/recall
+  $ NGROK_AUTHTOKEN=... recall-hooks listen --domain my-app.ngrok-free.app
+  $ recall-hooks listen -f 'bot.*=http://localhost:3000/hooks/bot' -f 'recording.*=http://localhost:3000/hooks/media'
+  $ recall-hooks listen --json | jq 'select(.type=="event")'`)
+    .action(async (options: ListenCommandOptions) => {
+      const { runListen } = await import("./listen-run.js");
+      ctx.exitCode = await runListen(options, ctx);
+    });
+}

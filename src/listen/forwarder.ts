@@ -1,0 +1,157 @@
+import type { Dispatcher } from "undici";
+import { matchesAny } from "../recall/catalog.js";
+import { type HeaderFamily, readSignatureHeaders } from "../webhook/headers.js";
+import { deliver, type DeliveryResult } from "../webhook/deliver.js";
+import type { Signer } from "../webhook/sign.js";
+import type { ForwardRecord } from "./journal.js";
+
+/** `--forward-to <url>` or `--forward-to '<pattern>=<url>'`. */
+export interface ForwardRoute {
+  readonly pattern: string | null;
+  readonly url: URL;
+}
+
+/** One delivery owed to one target. */
+export interface ForwardJob {
+  /** The journal's key of the delivery: `<run>:<seq>`. */
+  readonly key: string;
+  readonly id: string | null;
+  readonly target: string;
+  readonly headers: Readonly<Record<string, string | string[]>>;
+  readonly body: Buffer;
+}
+
+export interface ForwardOutcome {
+  readonly job: ForwardJob;
+  readonly attempt: number;
+  readonly result: DeliveryResult;
+  /** True when the signature was renewed because the original one had gone stale. */
+  readonly resigned: boolean;
+  /** When the next try is, for a failure; null when it will not be retried. */
+  readonly retryInMs: number | null;
+}
+
+export interface ForwarderOptions {
+  readonly signer: Signer | null;
+  readonly toleranceSeconds: number;
+  readonly now: () => number;
+  readonly dispatcher: Dispatcher;
+  readonly timeoutMs: number;
+  /** First retry delay; doubles each time up to maxDelayMs. */
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  /** Appends the attempt to the journal before anyone hears of it. */
+  readonly record: (record: ForwardRecord) => Promise<void>;
+  readonly onOutcome: (outcome: ForwardOutcome) => void;
+}
+
+// Hop-by-hop headers (RFC 9110 §7.6.1) and the ones undici computes itself.
+const DROPPED = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length", "expect"]);
+
+/** The targets a delivery of this event type goes to: pattern routes first match, plain routes always. */
+export function targetsFor(routes: readonly ForwardRoute[], event: string | null): string[] {
+  const out: string[] = [];
+  for (const route of routes) {
+    if (route.pattern === null || (event !== null && matchesAny(event, [route.pattern]))) out.push(route.url.href);
+  }
+  return [...new Set(out)];
+}
+
+/**
+ * Sends deliveries on to the developer's app, byte for byte, and keeps retrying failures with
+ * backoff while it runs. Every attempt is journaled, so a delivery whose forward never succeeded is
+ * still owed after a restart (see pendingForwards).
+ */
+export class Forwarder {
+  readonly #options: ForwarderOptions;
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #inFlight = new Set<Promise<unknown>>();
+  #waiting = 0;
+  #closed = false;
+
+  constructor(options: ForwarderOptions) {
+    this.#options = options;
+  }
+
+  /** Forwards now, retrying in the background on failure. */
+  enqueue(job: ForwardJob, attempt = 1): void {
+    void this.attempt(job, attempt);
+  }
+
+  /** One attempt (the first for --pass-through); schedules the next on failure. */
+  attempt(job: ForwardJob, attempt = 1, timeoutMs = this.#options.timeoutMs): Promise<ForwardOutcome> {
+    const run = this.#attempt(job, attempt, timeoutMs);
+    this.#inFlight.add(run);
+    void run.finally(() => this.#inFlight.delete(run));
+    return run;
+  }
+
+  async #attempt(job: ForwardJob, attempt: number, timeoutMs: number): Promise<ForwardOutcome> {
+    const { headers, resigned } = this.#headersFor(job);
+    const result = await deliver({ url: job.target, headers, body: job.body, dispatcher: this.#options.dispatcher, timeoutMs });
+    const retryInMs = result.ok || this.#closed ? null : this.#backoff(attempt);
+    const outcome: ForwardOutcome = { job, attempt, result, resigned, retryInMs };
+    await this.#options.record({
+      type: "forward", seq: Number(job.key.split(":")[1]), key: job.key, id: job.id, target: job.target, ok: result.ok,
+      status: result.status, attempt, at: new Date(this.#options.now()).toISOString(),
+      latency_ms: Math.round(result.latencyMs * 10) / 10, error: result.errorMessage,
+    }).catch(() => {});
+    this.#options.onOutcome(outcome);
+    if (retryInMs !== null) this.#schedule(job, attempt + 1, retryInMs);
+    return outcome;
+  }
+
+  #schedule(job: ForwardJob, attempt: number, delayMs: number): void {
+    this.#waiting += 1;
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      this.#waiting -= 1;
+      if (!this.#closed) this.enqueue(job, attempt);
+    }, delayMs);
+    this.#timers.add(timer);
+  }
+
+  #backoff(attempt: number): number {
+    const base = this.#options.retryBaseMs * 2 ** Math.min(attempt - 1, 20);
+    return Math.min(this.#options.retryMaxMs, base);
+  }
+
+  /**
+   * The original headers minus hop-by-hop ones. When the signature would be stale on arrival and
+   * the secret is known, the same id is signed again with a fresh timestamp.
+   */
+  #headersFor(job: ForwardJob): { headers: Record<string, string | string[]>; resigned: boolean } {
+    const headers: Record<string, string | string[]> = {};
+    for (const name in job.headers) if (!DROPPED.has(name)) headers[name] = job.headers[name]!;
+    const signer = this.#options.signer;
+    if (!signer) return { headers, resigned: false };
+    const seen = readSignatureHeaders(job.headers);
+    const nowSeconds = Math.floor(this.#options.now() / 1000);
+    const sent = Number(seen.timestamp);
+    // Re-sign a little before the tolerance runs out, so the target does not get it on the edge.
+    if (seen.family === null || seen.id === null || !Number.isFinite(sent) || nowSeconds - sent < this.#options.toleranceSeconds - 30) {
+      return { headers, resigned: false };
+    }
+    const signature = signer.signature(seen.id, nowSeconds, job.body);
+    for (const family of ["webhook", "svix"] as HeaderFamily[]) {
+      if (headers[`${family}-signature`] === undefined) continue;
+      headers[`${family}-timestamp`] = String(nowSeconds);
+      headers[`${family}-signature`] = signature;
+    }
+    return { headers, resigned: true };
+  }
+
+  /** Forwards waiting for their next try (their deliveries stay owed in the journal). */
+  get waiting(): number {
+    return this.#waiting;
+  }
+
+  /** Stops retrying and waits (up to graceMs) for attempts under way. */
+  async close(graceMs = 2_000): Promise<void> {
+    this.#closed = true;
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+    await Promise.race([Promise.allSettled([...this.#inFlight]), grace]);
+  }
+}

@@ -1,0 +1,153 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** A request whose whole body has been read under the cap. */
+export interface ReceivedRequest {
+  readonly method: string;
+  readonly path: string;
+  /** Lower-cased names; a repeated header keeps every value. */
+  readonly headers: Record<string, string | string[]>;
+  readonly body: Buffer;
+  /** Milliseconds since the epoch, when the last byte arrived. */
+  readonly receivedAt: number;
+}
+
+export interface Answer {
+  readonly status: number;
+  readonly body?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** A request refused before the handler saw it (wrong method, too large, not fully sent). */
+export interface Refusal {
+  readonly status: number;
+  readonly method: string;
+  readonly path: string;
+  readonly reason: "method_not_allowed" | "too_large";
+  readonly message: string;
+}
+
+export interface HttpServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly maxBodyBytes: number;
+  /** Time allowed for a request's headers. */
+  readonly headerTimeoutMs: number;
+  /** Time allowed for a whole request, headers and body. */
+  readonly requestTimeoutMs: number;
+  readonly now: () => number;
+  readonly handle: (request: ReceivedRequest) => Promise<Answer>;
+  readonly onRefused: (refusal: Refusal) => void;
+}
+
+export interface RunningServer {
+  readonly server: Server;
+  readonly host: string;
+  readonly port: number;
+  /** Stops accepting, lets requests under way finish, then resolves. */
+  close(): Promise<void>;
+}
+
+const TEXT = { "content-type": "text/plain; charset=utf-8" };
+
+/** The listener's HTTP side: method, size cap and timeouts are enforced before the handler runs. */
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
+  const server = createServer({
+    headersTimeout: options.headerTimeoutMs,
+    requestTimeout: options.requestTimeoutMs,
+    // Node checks the two timeouts above on this interval (30 s by default): far too coarse.
+    connectionsCheckingInterval: Math.min(500, options.headerTimeoutMs),
+    keepAliveTimeout: 5_000,
+  }, (req, res) => onRequest(req, res, options));
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : error.code === "HPE_HEADER_OVERFLOW" ? 431 : 400;
+    socket.end(`HTTP/1.1 ${status} ${status === 408 ? "Request Timeout" : status === 431 ? "Request Header Fields Too Large" : "Bad Request"}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    server,
+    host: options.host,
+    port: address.port,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    }),
+  };
+}
+
+function onRequest(req: IncomingMessage, res: ServerResponse, options: HttpServerOptions): void {
+  const method = req.method ?? "GET";
+  const path = req.url ?? "/";
+  if (method !== "POST") {
+    options.onRefused({ status: 405, method, path, reason: "method_not_allowed", message: `${method} is not accepted: Recall POSTs its webhooks.` });
+    res.writeHead(405, { ...TEXT, allow: "POST" }).end("method not allowed\n");
+    req.resume();
+    return;
+  }
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > options.maxBodyBytes) {
+    refuseTooLarge(req, res, options, path, `${declared} bytes declared`);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let refused = false;
+  req.on("data", (chunk: Buffer) => {
+    if (refused) return;
+    size += chunk.length;
+    if (size > options.maxBodyBytes) {
+      refused = true;
+      refuseTooLarge(req, res, options, path, `more than ${options.maxBodyBytes} bytes sent`);
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on("end", () => {
+    if (refused) return;
+    const request: ReceivedRequest = {
+      method,
+      path,
+      headers: flattenHeaders(req.headersDistinct),
+      body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size),
+      receivedAt: options.now(),
+    };
+    options.handle(request).then(
+      (answer) => send(res, answer),
+      () => send(res, { status: 500, body: "internal error\n" }),
+    );
+  });
+  // A client that goes away mid-body: nothing to answer, nothing was accepted.
+  req.on("error", () => {});
+}
+
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse, options: HttpServerOptions, path: string, detail: string): void {
+  options.onRefused({
+    status: 413, method: "POST", path, reason: "too_large",
+    message: `Body over the ${options.maxBodyBytes}-byte cap (${detail}); raise it with --max-body.`,
+  });
+  res.writeHead(413, { ...TEXT, connection: "close" }).end("payload too large\n", () => req.destroy());
+}
+
+function send(res: ServerResponse, answer: Answer): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(answer.status, answer.body ? { ...TEXT, ...answer.headers } : { ...answer.headers });
+  res.end(answer.body);
+}
+
+function flattenHeaders(distinct: Record<string, string[] | undefined>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const name in distinct) {
+    const values = distinct[name];
+    if (values === undefined) continue;
+    out[name] = values.length === 1 ? values[0]! : values;
+  }
+  return out;
+}

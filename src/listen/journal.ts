@@ -1,0 +1,115 @@
+import { mkdir, open, type FileHandle } from "node:fs/promises";
+import { dirname } from "node:path";
+import { isUtf8 } from "node:buffer";
+
+/**
+ * An append-only JSONL file. Records written while a write is under way are grouped into the
+ * next single write, so many concurrent deliveries cost one syscall; each append resolves only
+ * once its bytes are in the file (the OS has them: they survive the process being killed).
+ */
+export class Journal {
+  readonly path: string;
+  #handle: FileHandle | null = null;
+  #pending: { line: string; resolve: () => void; reject: (error: Error) => void }[] = [];
+  #writing: Promise<void> | null = null;
+  #closed = false;
+
+  private constructor(path: string, handle: FileHandle) {
+    this.path = path;
+    this.#handle = handle;
+  }
+
+  static async open(path: string): Promise<Journal> {
+    await mkdir(dirname(path), { recursive: true });
+    return new Journal(path, await open(path, "a"));
+  }
+
+  /** Appends one record; resolves when it is written, rejects when it could not be. */
+  append(record: object): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error("journal is closed"));
+    const line = `${JSON.stringify(record)}\n`;
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ line, resolve, reject });
+      this.#writing ??= this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#pending.length > 0) {
+      const batch = this.#pending;
+      this.#pending = [];
+      try {
+        const bytes = Buffer.from(batch.map((p) => p.line).join(""));
+        let offset = 0;
+        while (offset < bytes.length) {
+          const { bytesWritten } = await this.#handle!.write(bytes, offset);
+          offset += bytesWritten;
+        }
+        for (const p of batch) p.resolve();
+      } catch (error) {
+        const err = error instanceof Error ? error : new Error(String(error));
+        for (const p of batch) p.reject(err);
+      }
+    }
+    this.#writing = null;
+  }
+
+  /** Waits for every append so far, then closes the file. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    while (this.#writing) await this.#writing;
+    await this.#handle?.close();
+    this.#handle = null;
+  }
+}
+
+/** The journal's record of one accepted delivery: enough to verify, replay and forward it again. */
+export interface DeliveryRecord {
+  readonly type: "delivery";
+  readonly v: 1;
+  /** `<run>:<seq>`: unique across runs that share a journal; forward records point at it. */
+  readonly key: string;
+  readonly seq: number;
+  readonly id: string | null;
+  readonly received_at: string;
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Record<string, string | string[]>;
+  /** The body as text when it is valid UTF-8 (round-trips exactly), else `body_base64`. */
+  readonly body?: string;
+  readonly body_base64?: string;
+  readonly verified: boolean | null;
+  readonly scheme: string | null;
+  readonly event: string | null;
+  readonly bot_id: string | null;
+  readonly duplicate: boolean;
+  /** The forward targets this delivery is owed to; a target with no ok forward record is pending. */
+  readonly forward_to: readonly string[];
+}
+
+/** The journal's record of one forward attempt. */
+export interface ForwardRecord {
+  readonly type: "forward";
+  readonly key: string;
+  readonly seq: number;
+  readonly id: string | null;
+  readonly target: string;
+  readonly ok: boolean;
+  readonly status: number | null;
+  readonly attempt: number;
+  readonly at: string;
+  readonly latency_ms: number;
+  readonly error: string | null;
+}
+
+export type JournalRecord = DeliveryRecord | ForwardRecord;
+
+/** Stores a body so that it round-trips byte for byte. */
+export function encodeBody(body: Buffer): { body: string } | { body_base64: string } {
+  return isUtf8(body) ? { body: body.toString("utf8") } : { body_base64: body.toString("base64") };
+}
+
+export function decodeBody(record: { body?: string; body_base64?: string }): Buffer {
+  if (typeof record.body_base64 === "string") return Buffer.from(record.body_base64, "base64");
+  return Buffer.from(record.body ?? "", "utf8");
+}

@@ -1,0 +1,217 @@
+import { randomBytes } from "node:crypto";
+import type { Dispatcher } from "undici";
+import { matchesAny } from "../recall/catalog.js";
+import { parseDelivery } from "../recall/parse.js";
+import type { ParsedEvent } from "../recall/types.js";
+import type { VerificationReason } from "../errors.js";
+import { readSignatureHeaders, type HeaderFamily } from "../webhook/headers.js";
+import type { Signer } from "../webhook/sign.js";
+import { DEFAULT_TOLERANCE_SECONDS, verify } from "../webhook/verify.js";
+import { type ForwardOutcome, type ForwardRoute, Forwarder, targetsFor } from "./forwarder.js";
+import { type Answer, type ReceivedRequest, type Refusal, startHttpServer } from "./http.js";
+import { type DeliveryRecord, encodeBody, Journal } from "./journal.js";
+import { loadJournal, pendingForwards, decodeBody } from "./journal-read.js";
+import { ListenStats, type ListenSummary } from "./stats.js";
+import { Timeline } from "./timeline.js";
+
+export interface ListenerOptions {
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  /** With no signer every delivery is accepted and marked unverified. */
+  readonly signer?: Signer | null;
+  /** Accept without checking even though the secret is known (it still re-signs stale forwards). */
+  readonly skipVerify?: boolean;
+  readonly toleranceSeconds?: number;
+  /** The JSONL journal; null keeps nothing. */
+  readonly journalPath?: string | null;
+  readonly forward?: readonly ForwardRoute[];
+  /** Answer with the target's status instead of 2xx (waits up to passThroughTimeoutMs). */
+  readonly passThrough?: boolean;
+  readonly passThroughTimeoutMs?: number;
+  /** Event type globs: only these are reported and forwarded (all are journaled). */
+  readonly events?: readonly string[];
+  readonly maxBodyBytes?: number;
+  readonly headerTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+  readonly forwardTimeoutMs?: number;
+  readonly retryBaseMs?: number;
+  readonly retryMaxMs?: number;
+  readonly now?: () => number;
+  readonly dispatcher?: Dispatcher;
+  readonly onEvent?: (event: ListenerEvent) => void;
+}
+
+/** A delivery the listener accepted (answered 2xx, or the target's status with --pass-through). */
+export interface AcceptedDelivery {
+  readonly key: string;
+  readonly seq: number;
+  readonly id: string | null;
+  readonly receivedAt: number;
+  readonly path: string;
+  readonly body: Buffer;
+  readonly verified: boolean | null;
+  readonly scheme: HeaderFamily | null;
+  readonly parsed: ParsedEvent;
+  readonly duplicate: boolean;
+  /** The status this one arrived after, when it arrived out of order. */
+  readonly outOfOrderAfter: string | null;
+  readonly forwardTo: readonly string[];
+  readonly status: number;
+}
+
+export type ListenerEvent =
+  | { readonly type: "delivery"; readonly delivery: AcceptedDelivery }
+  | { readonly type: "rejected"; readonly status: number; readonly path: string; readonly id: string | null; readonly reason: VerificationReason | Refusal["reason"] | "journal_failed"; readonly message: string; readonly at: number }
+  | { readonly type: "forward"; readonly outcome: ForwardOutcome }
+  | { readonly type: "resumed"; readonly count: number; readonly journal: string };
+
+export interface Listener {
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly journalPath: string | null;
+  readonly stats: ListenStats;
+  /** Stops accepting, finishes requests under way, flushes the journal; forwards still owed stay owed. */
+  close(): Promise<ListenSummary>;
+}
+
+const DEFAULTS = { host: "127.0.0.1", maxBodyBytes: 1024 * 1024, headerTimeoutMs: 5_000, requestTimeoutMs: 10_000, forwardTimeoutMs: 10_000, passThroughTimeoutMs: 12_000, retryBaseMs: 1_000, retryMaxMs: 30_000 };
+
+/** Starts the listener: verify -> journal -> answer -> report and forward, for every POST. */
+export async function startListener(options: ListenerOptions = {}): Promise<Listener> {
+  const o = { ...DEFAULTS, ...stripUndefined(options) };
+  const now = options.now ?? Date.now;
+  const emit = options.onEvent ?? ((): void => {});
+  const run = `${Math.floor(now() / 1000).toString(36)}${randomBytes(3).toString("hex")}`;
+  const journal = options.journalPath ? await Journal.open(options.journalPath) : null;
+  const timeline = new Timeline();
+  const stats = new ListenStats(options.journalPath ?? null);
+  const routes = options.forward ?? [];
+  const signer = options.signer ?? null;
+  const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  let seq = 0;
+
+  const forwarder = routes.length === 0 ? null : new Forwarder({
+    signer, toleranceSeconds: tolerance, now, timeoutMs: o.forwardTimeoutMs, retryBaseMs: o.retryBaseMs, retryMaxMs: o.retryMaxMs,
+    dispatcher: options.dispatcher ?? (await defaultPool()),
+    record: (record) => journal ? journal.append(record) : Promise.resolve(),
+    onOutcome: (outcome) => { stats.countForward(outcome); emit({ type: "forward", outcome }); },
+  });
+
+  const reject = (request: ReceivedRequest, id: string | null, status: number, reason: VerificationReason | "journal_failed", message: string): Answer => {
+    stats.countRejected(reason);
+    emit({ type: "rejected", status, path: request.path, id, reason, message, at: request.receivedAt });
+    return { status, body: status === 503 ? "could not store the delivery; retry\n" : status === 400 ? "bad request\n" : "invalid signature\n" };
+  };
+
+  const handle = async (request: ReceivedRequest): Promise<Answer> => {
+    let verified: boolean | null = null;
+    let scheme: HeaderFamily | null;
+    let id: string | null;
+    if (signer && !options.skipVerify) {
+      const result = verify({ secret: signer, headers: request.headers, body: request.body, toleranceSeconds: tolerance, now });
+      scheme = result.scheme;
+      id = result.id;
+      if (!result.valid) {
+        const status = result.reason === "missing_headers" || result.reason === "malformed_headers" ? 400 : 401;
+        return reject(request, id, status, result.reason as VerificationReason, result.message);
+      }
+      verified = true;
+    } else {
+      const seen = readSignatureHeaders(request.headers);
+      scheme = seen.family;
+      id = seen.id;
+    }
+    const parsed = parseDelivery(request.body);
+    const duplicate = id !== null && timeline.markSeen(id);
+    const reported = options.events === undefined || options.events.length === 0 || (parsed.event !== null && matchesAny(parsed.event, options.events));
+    const forwardTo = duplicate || !reported ? [] : targetsFor(routes, parsed.event);
+    seq += 1;
+    const key = `${run}:${seq}`;
+    const record: DeliveryRecord = {
+      type: "delivery", v: 1, key, seq, id, received_at: new Date(request.receivedAt).toISOString(), method: request.method, path: request.path,
+      headers: request.headers, ...encodeBody(request.body), verified, scheme, event: parsed.event, bot_id: parsed.botId, duplicate, forward_to: forwardTo,
+    };
+    if (journal) {
+      try {
+        await journal.append(record);
+      } catch (error) {
+        if (id !== null && !duplicate) timeline.forget(id);
+        return reject(request, id, 503, "journal_failed", `Could not write the journal ${journal.path} (${(error as Error).message}): answered 503 so the sender retries.`);
+      }
+    }
+    const outOfOrderAfter = parsed.botId !== null && parsed.code !== null && !duplicate
+      ? timeline.observe(parsed.botId, { code: parsed.code, updatedAt: parsed.updatedAt }) : null;
+    const delivery: AcceptedDelivery = {
+      key, seq, id, receivedAt: request.receivedAt, path: request.path, body: request.body, verified, scheme, parsed, duplicate, outOfOrderAfter, forwardTo, status: 204,
+    };
+    const jobs = forwardTo.map((target) => ({ key, id, target, headers: request.headers, body: request.body }));
+    if (options.passThrough && forwarder && jobs.length > 0) {
+      const outcome = await forwarder.attempt(jobs[0]!, 1, o.passThroughTimeoutMs);
+      for (const job of jobs.slice(1)) forwarder.enqueue(job);
+      const status = outcome.result.status ?? (outcome.result.error === "timeout" ? 504 : 502);
+      stats.countDelivery(delivery, reported);
+      if (reported) emit({ type: "delivery", delivery: { ...delivery, status } });
+      return { status, body: outcome.result.ok ? "" : "forward target failed\n" };
+    }
+    // Answer first; report and forward once the answer is on its way.
+    setImmediate(() => {
+      stats.countDelivery(delivery, reported);
+      if (reported) emit({ type: "delivery", delivery });
+      for (const job of jobs) forwarder!.enqueue(job);
+    });
+    return { status: 204 };
+  };
+
+  const server = await startHttpServer({
+    host: o.host, port: options.port ?? 0, maxBodyBytes: o.maxBodyBytes, headerTimeoutMs: o.headerTimeoutMs, requestTimeoutMs: o.requestTimeoutMs, now, handle,
+    onRefused: (refusal) => {
+      stats.countRejected(refusal.reason);
+      emit({ type: "rejected", status: refusal.status, path: refusal.path, id: null, reason: refusal.reason, message: refusal.message, at: now() });
+    },
+  });
+
+  if (forwarder && options.journalPath) void resumeOwed(options.journalPath, routes, forwarder, emit, run);
+
+  const host = o.host.includes(":") ? `[${o.host}]` : o.host;
+  return {
+    url: `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${server.port}/`,
+    host: o.host,
+    port: server.port,
+    journalPath: options.journalPath ?? null,
+    stats,
+    async close() {
+      await server.close();
+      await forwarder?.close();
+      await journal?.close();
+      return stats.summary(forwarder?.waiting ?? 0);
+    },
+  };
+}
+
+/** Forwards a previous run left owed (killed mid-retry, say) are sent again, to targets still configured. */
+async function resumeOwed(path: string, routes: readonly ForwardRoute[], forwarder: Forwarder, emit: (e: ListenerEvent) => void, run: string): Promise<void> {
+  const configured = new Set(routes.map((r) => r.url.href));
+  let state;
+  try {
+    state = await loadJournal(path);
+  } catch {
+    return;
+  }
+  const owed = pendingForwards(state).filter((p) => configured.has(p.target) && !p.delivery.key.startsWith(`${run}:`));
+  if (owed.length === 0) return;
+  emit({ type: "resumed", count: owed.length, journal: path });
+  for (const { delivery, target, attempts } of owed) {
+    forwarder.enqueue({ key: delivery.key, id: delivery.id, target, headers: delivery.headers, body: decodeBody(delivery) }, attempts + 1);
+  }
+}
+
+async function defaultPool(): Promise<Dispatcher> {
+  const { Agent } = await import("undici");
+  return new Agent({ keepAliveTimeout: 4_000, connections: 32, pipelining: 1 });
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

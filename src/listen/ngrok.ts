@@ -1,0 +1,58 @@
+import { type TunnelProvider, TunnelError } from "./tunnel.js";
+
+export interface NgrokOptions {
+  readonly authtoken: string;
+  /** A static domain (`my-app.ngrok-free.app`), so the URL in Recall's dashboard never changes. */
+  readonly domain?: string;
+}
+
+/** ngrok in library form: @ngrok/ngrok is imported only when a tunnel is asked for. */
+export function ngrokProvider(options: NgrokOptions): TunnelProvider {
+  let close: (() => Promise<void>) | null = null;
+  return {
+    name: "ngrok",
+    async open(port, hooks) {
+      const ngrok = (await import("@ngrok/ngrok")).default;
+      let connected = false;
+      try {
+        const listener = await ngrok.forward({
+          addr: `127.0.0.1:${port}`,
+          authtoken: options.authtoken,
+          ...(options.domain !== undefined && { domain: options.domain }),
+          onStatusChange: (status: string) => {
+            if (!connected) return;
+            if (status === "closed") hooks.onLost("ngrok session lost; ngrok is reconnecting");
+            else if (status === "connected") hooks.onRestored();
+          },
+        });
+        connected = true;
+        close = () => listener.close();
+        const url = listener.url();
+        if (!url) throw new TunnelError("ngrok opened a tunnel without a URL", true);
+        return url;
+      } catch (error) {
+        throw explain(error);
+      }
+    },
+    async close() {
+      await close?.();
+    },
+  };
+}
+
+/** One line that says what went wrong and whether retrying can help. */
+function explain(error: unknown): TunnelError {
+  if (error instanceof TunnelError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { errorCode?: string }).errorCode ?? "";
+  if (/ERR_NGROK_(105|106|107|108|4018)\b/.test(`${code} ${message}`) || /authtoken|authentication failed/i.test(message)) {
+    return new TunnelError(`ngrok refused the authtoken (${code || "auth"}): copy it again from https://dashboard.ngrok.com/get-started/your-authtoken`, false);
+  }
+  if (/ERR_NGROK_(313|314|315|319|320|326)\b/.test(code) || /domain/i.test(message)) {
+    return new TunnelError(`ngrok refused the domain (${code || message}): use a domain your ngrok account owns (Domains in the ngrok dashboard)`, false);
+  }
+  if (/failed to (connect|establish)|dns|tcp connection|network/i.test(message)) {
+    return new TunnelError(`ngrok could not reach its servers (${message}): no network? The listener keeps serving locally`, true);
+  }
+  return new TunnelError(`ngrok failed: ${message}`, true);
+}

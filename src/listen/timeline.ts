@@ -1,0 +1,55 @@
+import { isOutOfOrder, type StatusPoint } from "../recall/lifecycle.js";
+
+/**
+ * What the listener remembers between deliveries: which message ids it has seen (to mark
+ * duplicates) and each bot's latest status (to flag out-of-order ones). Both are bounded, oldest
+ * forgotten first, so a listener that runs for days keeps a flat memory profile.
+ */
+export class Timeline {
+  readonly #ids = new Set<string>();
+  readonly #bots = new Map<string, StatusPoint & { readonly sequence: string[] }>();
+  readonly #maxIds: number;
+  readonly #maxBots: number;
+
+  constructor(limits: { maxIds?: number; maxBots?: number } = {}) {
+    this.#maxIds = limits.maxIds ?? 20_000;
+    this.#maxBots = limits.maxBots ?? 5_000;
+  }
+
+  /** Records the id; true when it was seen before. */
+  markSeen(id: string): boolean {
+    if (this.#ids.has(id)) return true;
+    this.#ids.add(id);
+    if (this.#ids.size > this.#maxIds) this.#ids.delete(this.#ids.values().next().value!);
+    return false;
+  }
+
+  /** Forgets an id (its delivery could not be kept, so a retry is not a duplicate). */
+  forget(id: string): void {
+    this.#ids.delete(id);
+  }
+
+  /**
+   * Adds a status to the bot's timeline; returns the status it came after when it arrived out of
+   * order (older, or a step back in the lifecycle), else null. An out-of-order status does not
+   * replace the bot's latest one.
+   */
+  observe(botId: string, point: StatusPoint): string | null {
+    const previous = this.#bots.get(botId);
+    if (previous && isOutOfOrder(previous, point)) {
+      if (previous.sequence.length < 64) previous.sequence.push(point.code);
+      return previous.code;
+    }
+    const sequence = previous?.sequence ?? [];
+    if (sequence.length < 64) sequence.push(point.code);
+    this.#bots.delete(botId);
+    this.#bots.set(botId, { code: point.code, updatedAt: point.updatedAt, sequence });
+    if (this.#bots.size > this.#maxBots) this.#bots.delete(this.#bots.keys().next().value!);
+    return null;
+  }
+
+  /** The statuses seen for a bot, in arrival order. */
+  sequenceOf(botId: string): readonly string[] {
+    return this.#bots.get(botId)?.sequence ?? [];
+  }
+}

@@ -1,0 +1,115 @@
+import type { DeliveryRecord, RunSummary } from "../simulate/report.js";
+import { formatMs } from "./delivery.js";
+import { neutralize } from "./sanitize.js";
+import type { Style } from "./style.js";
+
+// The report of simulate and replay, shared: a line per request, a summary block, and their NDJSON.
+
+/** `14:02:03  bot.in_waiting_room           8c1f2a3b  204     3 ms  msg_...  duplicate`, then why on failure. */
+export function renderDeliveryRecord(record: DeliveryRecord, hint: string | null, style: Style): string[] {
+  const status = record.status === null
+    ? style.red((record.error ?? "error").padEnd(3))
+    : record.ok ? style.green(String(record.status)) : style.red(String(record.status));
+  const marks = [
+    record.duplicate ? style.yellow("duplicate") : "",
+    record.attempt > 1 ? style.yellow(`attempt ${record.attempt}`) : "",
+    record.willRetry ? style.dim("(will retry)") : "",
+  ].filter((m) => m !== "").join(" ");
+  const who = record.bot === null ? record.lane : record.bot.slice(0, 8);
+  const line = [
+    style.dim(clockTime(record.sentAt)),
+    neutralize(record.event).padEnd(30),
+    style.cyan(neutralize(who).padEnd(8)),
+    status,
+    formatMs(record.latencyMs).padStart(8),
+    style.dim(record.id),
+  ].join("  ");
+  const out = [marks === "" ? line : `${line}  ${marks}`];
+  if (!record.ok && !record.willRetry) {
+    if (record.errorMessage) out.push(`          ${style.red(neutralize(record.errorMessage))}`);
+    if (record.responseBody) out.push(`          ${style.dim("body:")} ${neutralize(record.responseBody.slice(0, 300))}`);
+    if (hint) out.push(`          ${style.yellow("hint:")} ${hint}`);
+  }
+  return out;
+}
+
+/** The summary block, ending in one verdict line. */
+export function renderSummary(summary: RunSummary, style: Style, what = "bots"): string[] {
+  const count = (n: number, text: string): string => (n === 0 ? style.green(`0 ${text}`) : style.red(`${n} ${text}`));
+  const extra = [
+    summary.duplicates > 0 ? `${summary.duplicates} duplicate${summary.duplicates === 1 ? "" : "s"}` : "",
+    summary.retries > 0 ? `${summary.retries} retr${summary.retries === 1 ? "y" : "ies"}` : "",
+  ].filter((x) => x !== "").join(", ");
+  const l = summary.latency;
+  const lines = [
+    "",
+    style.bold("summary"),
+    `  deliveries   ${summary.deliveries} (${summary.messages} message${summary.messages === 1 ? "" : "s"}${extra ? `, ${extra}` : ""})`,
+    `  answers      ${count(summary.non2xx, "non-2xx")}, ${count(summary.errors, "errors")}`,
+    `  latency      p50 ${formatMs(l.p50)}  p95 ${formatMs(l.p95)}  max ${formatMs(l.max)}`,
+    `  over 15 s    ${summary.overLimit === 0 ? "0" : style.red(`${summary.overLimit} (Recall times these out and retries)`)}`,
+    `  ${what.padEnd(11)}  ${summary.lanes - summary.failedLanes.length} ok, ${count(summary.failedLanes.length, "failed")}`,
+  ];
+  if (summary.failedLanes.length > 0) {
+    const shown = summary.failedLanes.slice(0, 10).map(neutralize).join(", ");
+    lines.push(`  failed       ${shown}${summary.failedLanes.length > 10 ? `, and ${summary.failedLanes.length - 10} more` : ""}`);
+  }
+  lines.push(verdict(summary, style));
+  return lines;
+}
+
+function verdict(summary: RunSummary, style: Style): string {
+  if (summary.interrupted) return style.yellow(`interrupted after ${summary.deliveries} deliveries`);
+  if (summary.ok) return style.green(`all ${summary.deliveries} deliveries answered 2xx in ${formatMs(summary.durationMs)}`);
+  return style.red(`${summary.failed} deliver${summary.failed === 1 ? "y" : "ies"} failed: the endpoint answered non-2xx or not at all`);
+}
+
+/** One NDJSON record per request. */
+export function deliveryJson(record: DeliveryRecord): Record<string, unknown> {
+  return {
+    type: "delivery",
+    event: record.event,
+    bot_id: record.bot,
+    lane: record.lane,
+    id: record.id,
+    attempt: record.attempt,
+    duplicate: record.duplicate,
+    status: record.status,
+    ok: record.ok,
+    latency_ms: round(record.latencyMs),
+    error: record.errorMessage,
+    will_retry: record.willRetry,
+    timestamp: record.timestamp,
+    sent_at: new Date(record.sentAt).toISOString(),
+    ...(record.ok ? {} : { body: record.responseBody }),
+  };
+}
+
+export function summaryJson(summary: RunSummary): Record<string, unknown> {
+  return {
+    type: "summary",
+    ok: summary.ok,
+    deliveries: summary.deliveries,
+    messages: summary.messages,
+    duplicates: summary.duplicates,
+    retries: summary.retries,
+    non_2xx: summary.non2xx,
+    errors: summary.errors,
+    failed: summary.failed,
+    latency_ms: { p50: round(summary.latency.p50), p95: round(summary.latency.p95), max: round(summary.latency.max) },
+    over_15s: summary.overLimit,
+    lanes: summary.lanes,
+    failed_lanes: summary.failedLanes,
+    duration_ms: Math.round(summary.durationMs),
+    interrupted: summary.interrupted,
+  };
+}
+
+function clockTime(ms: number): string {
+  const d = new Date(ms);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
