@@ -1,0 +1,182 @@
+import { setTimeout as delay } from "node:timers/promises";
+import type { Dispatcher } from "undici";
+import { deliver, RECALL_TIMEOUT_MS } from "../webhook/deliver.js";
+import type { HeaderChoice } from "../webhook/headers.js";
+import { type Signer, unixSeconds } from "../webhook/sign.js";
+import { type DeliveryRecord, type RunReport, summarize } from "./report.js";
+
+/** Svix's retry delays after each failed attempt (recall-webhooks.md §6). */
+export const SVIX_RETRY_SCHEDULE_MS: readonly number[] = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
+
+/** One message to send in a lane. */
+export interface Outgoing {
+  readonly event: string;
+  /** The message id; kept across retries. */
+  readonly id: string;
+  /** The exact body to sign and send. */
+  readonly body: string | Uint8Array;
+  /** The wait before it, after the previous send of the lane, at speed 1. */
+  readonly delayMs: number;
+  readonly duplicate: boolean;
+  readonly bot: string | null;
+  /** Send these headers as they are, unsigned (replay --raw). */
+  readonly rawHeaders?: Readonly<Record<string, string | readonly string[]>>;
+  /** This message's signature header family, over the run's. */
+  readonly headers?: HeaderChoice;
+}
+
+/** Messages sent one after the other (one bot's lifecycle); lanes run side by side. */
+export interface Lane {
+  readonly name: string;
+  /** Called when the lane starts, with the time, so bodies carry fresh times. */
+  readonly plan: (startMs: number) => readonly Outgoing[];
+}
+
+export interface SendOptions {
+  readonly url: string | URL;
+  /** Signs each message at send time; needed unless every message is raw. */
+  readonly signer?: Signer;
+  /** Signature header family; default webhook. */
+  readonly headers?: HeaderChoice;
+  /** Lanes at once; default 10. */
+  readonly concurrency?: number;
+  /** 1 keeps the planned spacing, 10 is ten times faster, 0 sends as fast as possible. Default 0. */
+  readonly speed?: number;
+  /** Retries of a failed message on Svix's schedule (scaled by speed); default 0, at most 7. */
+  readonly retries?: number;
+  /** Per request; default Recall's 15 s. */
+  readonly timeoutMs?: number;
+  /** An undici dispatcher to use (and leave open); default a keep-alive Agent made and closed here. */
+  readonly dispatcher?: Dispatcher;
+  /** Epoch ms, for signature timestamps; default Date.now. */
+  readonly now?: () => number;
+  /** Monotonic ms, for latency; default performance.now. */
+  readonly clock?: () => number;
+  /** Waits; tests pass one that returns at once. Must resolve (not reject) when the signal aborts. */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Stops the run: no new sends; the report says interrupted. */
+  readonly signal?: AbortSignal;
+  readonly onDelivery?: (record: DeliveryRecord) => void;
+  /** Sent with every signed message (user-agent, say). */
+  readonly extraHeaders?: Readonly<Record<string, string>>;
+}
+
+const realSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  delay(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
+
+/** Runs lanes over one keep-alive pool and reports every request and a summary. */
+export async function sendLanes(lanes: readonly Lane[], options: SendOptions): Promise<RunReport> {
+  const retries = options.retries ?? 0;
+  if (!Number.isInteger(retries) || retries < 0 || retries > SVIX_RETRY_SCHEDULE_MS.length) {
+    throw new RangeError(`retries must be a whole number from 0 to ${SVIX_RETRY_SCHEDULE_MS.length}`);
+  }
+  const dispatcher = options.dispatcher ?? (await createPool(options.concurrency ?? 10));
+  const sender = new LaneSender(options, dispatcher);
+  const started = sender.clock();
+  try {
+    await runPool(lanes, Math.max(1, options.concurrency ?? 10), (lane) => sender.runLane(lane));
+    await sender.settled();
+  } finally {
+    if (options.dispatcher === undefined) await dispatcher.close();
+  }
+  const records = sender.records;
+  return { deliveries: records, summary: summarize(records, lanes.map((l) => l.name), sender.clock() - started, options.signal?.aborted === true) };
+}
+
+async function createPool(concurrency: number): Promise<Dispatcher> {
+  const { Agent } = await import("undici");
+  return new Agent({ keepAliveTimeout: 4_000, connections: Math.max(8, Math.min(256, concurrency * 2)) });
+}
+
+/** Runs `work` over items with at most `limit` in flight. */
+async function runPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next]!;
+      next += 1;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+class LaneSender {
+  readonly records: DeliveryRecord[] = [];
+  readonly clock: () => number;
+  readonly #options: SendOptions;
+  readonly #dispatcher: Dispatcher;
+  readonly #pending = new Set<Promise<void>>();
+  readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+
+  constructor(options: SendOptions, dispatcher: Dispatcher) {
+    this.#options = options;
+    this.#dispatcher = dispatcher;
+    this.clock = options.clock ?? performance.now.bind(performance);
+    this.#sleep = options.sleep ?? realSleep;
+  }
+
+  get #aborted(): boolean {
+    return this.#options.signal?.aborted === true;
+  }
+
+  async runLane(lane: Lane): Promise<void> {
+    if (this.#aborted) return;
+    const plan = lane.plan((this.#options.now ?? Date.now)());
+    for (const message of plan) {
+      await this.#wait(message.delayMs);
+      if (this.#aborted) return;
+      await this.#attempt(lane.name, message, 1);
+    }
+  }
+
+  /** Waits for retries still scheduled. */
+  async settled(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+  }
+
+  async #wait(ms: number): Promise<void> {
+    const speed = this.#options.speed ?? 0;
+    if (speed > 0 && ms > 0) await this.#sleep(ms / speed, this.#options.signal);
+  }
+
+  async #attempt(lane: string, message: Outgoing, attempt: number): Promise<void> {
+    const record = await this.#send(lane, message, attempt);
+    this.records.push(record);
+    this.#options.onDelivery?.(record);
+    // Svix schedules each message's retries on its own: later messages of the lane do not wait.
+    if (record.willRetry) {
+      const retry = this.#wait(SVIX_RETRY_SCHEDULE_MS[attempt - 1]!).then(async () => {
+        if (!this.#aborted) await this.#attempt(lane, message, attempt + 1);
+      });
+      this.#pending.add(retry);
+      retry.finally(() => this.#pending.delete(retry)).catch(() => undefined);
+    }
+  }
+
+  async #send(lane: string, message: Outgoing, attempt: number): Promise<DeliveryRecord> {
+    const options = this.#options;
+    const sentAt = (options.now ?? Date.now)();
+    let headers: Readonly<Record<string, string | readonly string[]>>;
+    let body: string | Uint8Array = message.body;
+    let timestamp: number | null = null;
+    if (message.rawHeaders !== undefined) {
+      headers = message.rawHeaders;
+    } else {
+      if (options.signer === undefined) throw new Error("sendLanes: a signer is needed for messages that are not raw");
+      timestamp = unixSeconds(sentAt);
+      const signed = options.signer.sign(message.id, timestamp, message.body, message.headers ?? options.headers ?? "webhook");
+      headers = { "content-type": "application/json", ...options.extraHeaders, ...signed.headers };
+      body = signed.body;
+    }
+    const result = await deliver({
+      url: options.url, headers, body, dispatcher: this.#dispatcher, clock: this.clock, timeoutMs: options.timeoutMs ?? RECALL_TIMEOUT_MS,
+    });
+    return {
+      lane, bot: message.bot, event: message.event, id: message.id, attempt, duplicate: message.duplicate,
+      status: result.status, ok: result.ok, latencyMs: result.latencyMs, error: result.error, errorMessage: result.errorMessage,
+      responseBody: result.ok ? "" : result.body, sentAt, timestamp,
+      willRetry: !result.ok && attempt <= (options.retries ?? 0) && !this.#aborted,
+    };
+  }
+}

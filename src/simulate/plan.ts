@@ -1,0 +1,45 @@
+import { randomUUID } from "node:crypto";
+import { buildEvent, newMessageId, serializeEvent } from "../recall/build.js";
+import type { ScenarioStep } from "../recall/scenarios.js";
+import { addDuplicates, reorderNeighbours } from "./chaos.js";
+import type { Outgoing } from "./engine.js";
+
+export interface BotPlanOptions {
+  readonly steps: readonly ScenarioStep[];
+  readonly botId: string;
+  readonly metadata?: Record<string, string>;
+  /** When the lifecycle starts, epoch ms: the first updated_at. */
+  readonly startMs: number;
+  /** The send speed, so updated_at tracks the real send time (0: one millisecond per step). */
+  readonly speed: number;
+  readonly duplicates?: number;
+  readonly reorder?: boolean;
+  readonly random: () => number;
+  readonly newId?: () => string;
+  readonly uuid?: () => string;
+}
+
+/**
+ * One bot's deliveries: a body per step with one bot id, one recording id and the bot's metadata
+ * throughout, updated_at advancing with the schedule, and a message id each; then the chaos asked for.
+ */
+export function planBot(options: BotPlanOptions): Outgoing[] {
+  const uuid = options.uuid ?? randomUUID;
+  const newId = options.newId ?? newMessageId;
+  const recordingId = uuid();
+  let offset = 0;
+  const planned = options.steps.map((step, index): Outgoing => {
+    offset += options.speed > 0 ? step.delayMs / options.speed : index === 0 ? 0 : 1;
+    const event = buildEvent(step.event, {
+      botId: options.botId,
+      recordingId,
+      metadata: { ...options.metadata },
+      updatedAt: new Date(options.startMs + offset),
+      random: uuid,
+      ...(step.subCode !== undefined && { subCode: step.subCode }),
+    });
+    return { event: step.event, id: newId(), body: serializeEvent(event), delayMs: step.delayMs, duplicate: false, bot: options.botId };
+  });
+  const reordered = options.reorder ? reorderNeighbours(planned, options.random) : planned;
+  return options.duplicates ? addDuplicates(reordered, options.duplicates, options.random) : reordered;
+}

@@ -1,0 +1,74 @@
+import { readdir, readFile, stat } from "node:fs/promises";
+import { extname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { UsageError } from "../errors.js";
+import { eventsMatching, findEvent } from "../recall/catalog.js";
+import { type ReplayEntry, readReplayEntries } from "./replay-read.js";
+
+/** The bundled fixtures, found from this file so replay works from any folder once installed. */
+export const FIXTURES_DIR = fileURLToPath(new URL("../../fixtures/events/", import.meta.url));
+
+export interface InputOptions {
+  readonly cwd: string;
+  readonly fixturesDir?: string;
+  /** Reads standard input for "-". */
+  readonly stdin?: () => Promise<Buffer>;
+}
+
+/**
+ * Every entry from the arguments, in order: a path (a file, or a folder's .json/.jsonl files), "-"
+ * for standard input, or an event type / glob naming bundled fixtures (bot.fatal, 'recording.*').
+ */
+export async function readInputs(args: readonly string[], options: InputOptions): Promise<ReplayEntry[]> {
+  const out: ReplayEntry[] = [];
+  for (const arg of args) {
+    for (const source of await sourcesOf(arg, options)) out.push(...readReplayEntries(source.bytes, source.label));
+  }
+  return out;
+}
+
+interface Source {
+  readonly label: string;
+  readonly bytes: Buffer;
+}
+
+async function sourcesOf(arg: string, options: InputOptions): Promise<Source[]> {
+  if (arg === "-") {
+    if (!options.stdin) throw new UsageError("Reading standard input (-) is not available here: pass a file.");
+    return [{ label: "stdin", bytes: await options.stdin() }];
+  }
+  const path = resolve(options.cwd, arg);
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => (error.code === "ENOENT" ? null : unreadable(arg, error)));
+  if (info?.isDirectory()) return folder(path, arg);
+  if (info) return [{ label: arg, bytes: await readFile(path).catch((error: NodeJS.ErrnoException) => unreadable(arg, error)) }];
+  const fixtures = fixtureNames(arg);
+  if (fixtures.length === 0) {
+    throw new UsageError(`Cannot read ${arg}: no such file, and no event type of that name. Check the path, or run \`recall-hooks events\` for the event types.`);
+  }
+  const dir = options.fixturesDir ?? FIXTURES_DIR;
+  const found: Source[] = [];
+  for (const name of fixtures) {
+    const bytes = await readFile(join(dir, `${name}.json`)).catch(() => null);
+    if (bytes) found.push({ label: name, bytes });
+  }
+  if (found.length === 0) throw new UsageError(`No bundled fixture for ${arg} in ${dir}: reinstall recall-hooks, or pass a file.`);
+  return found;
+}
+
+function fixtureNames(arg: string): string[] {
+  if (arg.includes("*")) return eventsMatching(arg).map((e) => e.name);
+  return findEvent(arg) ? [arg] : [];
+}
+
+async function folder(path: string, arg: string): Promise<Source[]> {
+  const names = (await readdir(path)).filter((n) => [".json", ".jsonl"].includes(extname(n))).sort();
+  if (names.length === 0) throw new UsageError(`${arg} has no .json or .jsonl files: point at a fixture, capture or journal.`);
+  return Promise.all(names.map(async (name) => ({
+    label: join(arg, name),
+    bytes: await readFile(join(path, name)).catch((error: NodeJS.ErrnoException) => unreadable(join(arg, name), error)),
+  })));
+}
+
+function unreadable(arg: string, error: NodeJS.ErrnoException): never {
+  throw new UsageError(`Cannot read ${arg}: ${error.code ?? error.message}. Check the path and its permissions.`, { cause: error });
+}

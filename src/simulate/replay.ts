@@ -1,0 +1,85 @@
+import { newMessageId } from "../recall/build.js";
+import { matchesAny } from "../recall/catalog.js";
+import type { HeaderChoice } from "../webhook/headers.js";
+import type { ParsedSecret } from "../webhook/secret.js";
+import { Signer } from "../webhook/sign.js";
+import { type Lane, type Outgoing, type SendOptions, sendLanes } from "./engine.js";
+import type { ReplayEntry } from "./replay-read.js";
+import type { RunReport } from "./report.js";
+
+export type { ReplayEntry } from "./replay-read.js";
+export { readReplayEntries } from "./replay-read.js";
+
+export interface ReplaySelection {
+  /** Event type globs; an entry whose body names no event never matches. */
+  readonly events?: readonly string[];
+  /** Only journal entries whose forward failed or never happened. */
+  readonly onlyFailed?: boolean;
+}
+
+export interface ReplayOptions extends Omit<SendOptions, "signer" | "url" | "headers"> {
+  readonly to: string | URL;
+  /** Re-signs each delivery at send time; not needed with `raw`. */
+  readonly secret?: string | ParsedSecret | Signer;
+  /** A new message id for every delivery; default: keep the captured id. */
+  readonly newId?: boolean;
+  /** Send the captured headers untouched, unsigned. */
+  readonly raw?: boolean;
+  /** Keep the original spacing (from received_at), one after the other. */
+  readonly realtime?: boolean;
+  /** Signature header family; default: the captured one, else webhook. */
+  readonly headers?: HeaderChoice;
+}
+
+// Set by the client or the connection, not by the sender: undici refuses or recomputes them.
+const NOT_SENDABLE = new Set(["host", "content-length", "connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection", "expect"]);
+
+export function selectEntries(entries: readonly ReplayEntry[], selection: ReplaySelection): ReplayEntry[] {
+  const events = selection.events ?? [];
+  return entries.filter((e) =>
+    (events.length === 0 || (e.event !== null && matchesAny(e.event, events))) &&
+    (!selection.onlyFailed || e.forwardFailed === true));
+}
+
+/** Captured headers that can be sent again as they are. */
+export function sendableHeaders(headers: Readonly<Record<string, string | string[]>>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) if (!NOT_SENDABLE.has(name.toLowerCase()) && !name.startsWith(":")) out[name] = value;
+  return out;
+}
+
+/** The lanes to send: one per entry, or with `realtime` one lane spaced like the original. */
+export function replayLanes(entries: readonly ReplayEntry[], options: Pick<ReplayOptions, "newId" | "raw" | "realtime" | "headers">): Lane[] {
+  const outgoing = entries.map((entry, i): Outgoing => {
+    const previous = i > 0 ? entries[i - 1]!.receivedAt : null;
+    const gap = options.realtime && previous !== null && entry.receivedAt !== null ? Math.max(0, entry.receivedAt - previous) : 0;
+    const family = options.headers ?? entry.family ?? "webhook";
+    return {
+      event: entry.event ?? "(not a Recall event)",
+      id: options.newId || entry.id === null ? newMessageId() : entry.id,
+      body: entry.body,
+      delayMs: gap,
+      duplicate: entry.duplicate,
+      bot: entry.botId,
+      headers: family,
+      ...(options.raw && entry.headers !== null && { rawHeaders: sendableHeaders(entry.headers) }),
+    };
+  });
+  if (options.realtime) return [{ name: "replay", plan: () => outgoing }];
+  return outgoing.map((message, i) => ({ name: entries[i]!.label, plan: () => [message] }));
+}
+
+/**
+ * Sends captured or fixture deliveries to an endpoint, signed again at send time with the original
+ * ids (unless `newId`), or with their captured headers untouched (`raw`).
+ */
+export async function replay(entries: readonly ReplayEntry[], options: ReplayOptions): Promise<RunReport> {
+  if (options.raw && entries.some((e) => e.headers === null)) {
+    throw new RangeError("raw replay needs captured headers, and some entries are bare bodies");
+  }
+  if (!options.raw && options.secret === undefined) throw new RangeError("replay needs a secret to sign with, or raw");
+  const signer = options.secret === undefined ? undefined : options.secret instanceof Signer ? options.secret : new Signer(options.secret);
+  const lanes = replayLanes(entries, options);
+  const { headers: _family, ...rest } = options;
+  return sendLanes(lanes, { ...rest, url: options.to, speed: options.realtime ? options.speed ?? 1 : 0, ...(signer && { signer }) });
+}

@@ -1,0 +1,99 @@
+import { randomUUID } from "node:crypto";
+import type { ParsedSecret } from "../webhook/secret.js";
+import { Signer } from "../webhook/sign.js";
+import {
+  type Scenario, type ScenarioStep, expandSubCodes, findScenario, scenarioSteps, withSubCode,
+} from "../recall/scenarios.js";
+import { seededRandom } from "./chaos.js";
+import { type Lane, type SendOptions, sendLanes } from "./engine.js";
+import { planBot } from "./plan.js";
+import type { RunReport } from "./report.js";
+
+export interface SimulateOptions extends Omit<SendOptions, "signer" | "url"> {
+  /** The endpoint to drive. */
+  readonly to: string | URL;
+  /** The signing secret (`whsec_...`), parsed, or a Signer. */
+  readonly secret: string | ParsedSecret | Signer;
+  /** A scenario name (see `scenarios`) or your own; default "happy". */
+  readonly scenario?: string | Scenario;
+  /** The sub code of the scenario's variable step (fatal, call_ended or recording_permission_denied). */
+  readonly subCode?: string;
+  /** One lifecycle per sub code of the variable step (times `bots`). */
+  readonly allSubCodes?: boolean;
+  /** Lifecycles per scenario variant; default 1. */
+  readonly bots?: number;
+  /** The bot id, for a single lifecycle; default a new UUID per bot. */
+  readonly botId?: string;
+  /** The bots' custom metadata. */
+  readonly metadata?: Record<string, string>;
+  /** Append what Recall sends after a recorded bot is done (recording.done, transcript.done, ...). */
+  readonly artifacts?: boolean;
+  /** 0..1: the share of messages delivered twice (same id, fresh timestamp). */
+  readonly duplicates?: number;
+  /** Swap one pair of neighbouring messages per bot. */
+  readonly reorder?: boolean;
+  /** Seeds duplicates and reorder, so a run can be repeated. */
+  readonly seed?: number;
+}
+
+export interface BotRun {
+  readonly botId: string;
+  readonly scenario: string;
+  /** Every message ended in a 2xx. */
+  readonly ok: boolean;
+}
+
+export interface SimulateReport extends RunReport {
+  readonly bots: readonly BotRun[];
+}
+
+interface BotSpec {
+  readonly botId: string;
+  readonly scenario: string;
+  readonly steps: readonly ScenarioStep[];
+}
+
+/**
+ * Drives bots through Recall lifecycles against an endpoint: bodies built like Recall's, signed at
+ * send time, spaced by `speed`, retried on Svix's schedule. Nothing is printed; follow progress with
+ * `onDelivery`. Resolves with every request and a summary; `summary.ok` is false when any failed.
+ */
+export async function simulate(options: SimulateOptions): Promise<SimulateReport> {
+  const specs = botSpecs(options);
+  const random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
+  const speed = options.speed ?? 0;
+  const lanes: Lane[] = specs.map((spec) => ({
+    name: spec.botId,
+    plan: (startMs) => planBot({
+      steps: spec.steps, botId: spec.botId, startMs, speed, random,
+      ...(options.metadata !== undefined && { metadata: options.metadata }),
+      ...(options.duplicates !== undefined && { duplicates: options.duplicates }),
+      ...(options.reorder !== undefined && { reorder: options.reorder }),
+    }),
+  }));
+  const signer = options.secret instanceof Signer ? options.secret : new Signer(options.secret);
+  const report = await sendLanes(lanes, { ...options, url: options.to, signer, speed });
+  const failed = new Set(report.summary.failedLanes);
+  const sent = new Set(report.deliveries.map((d) => d.lane));
+  const bots = specs.map((spec) => ({ botId: spec.botId, scenario: spec.scenario, ok: sent.has(spec.botId) && !failed.has(spec.botId) }));
+  return { ...report, bots };
+}
+
+/** The lifecycles to run: the scenario (or each of its sub-code variants) times `bots`. */
+export function botSpecs(options: Pick<SimulateOptions, "scenario" | "subCode" | "allSubCodes" | "bots" | "botId" | "artifacts">): BotSpec[] {
+  const base = typeof options.scenario === "object" ? options.scenario : findScenario(options.scenario ?? "happy");
+  if (options.subCode !== undefined && options.allSubCodes) throw new RangeError("subCode and allSubCodes exclude each other");
+  const variants = options.allSubCodes ? expandSubCodes(base) : [options.subCode !== undefined ? withSubCode(base, options.subCode) : base];
+  const bots = options.bots ?? 1;
+  if (!Number.isInteger(bots) || bots < 1) throw new RangeError(`bots must be a whole number from 1, not ${bots}`);
+  const total = variants.length * bots;
+  if (options.botId !== undefined && total > 1) throw new RangeError(`botId names one bot, but this run has ${total}`);
+  const artifacts = options.artifacts === true ? { artifacts: true } : {};
+  return variants.flatMap((scenario) =>
+    Array.from({ length: bots }, () => ({
+      botId: options.botId ?? randomUUID(),
+      scenario: scenario.name,
+      steps: scenarioSteps(scenario, artifacts),
+    })),
+  );
+}
