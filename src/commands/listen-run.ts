@@ -99,7 +99,11 @@ function chooseTunnel(options: ListenCommandOptions, deps: ListenDeps, reporter:
     }
     return null;
   }
-  return ngrokProvider({ authtoken: token, ...(options.domain !== undefined && { domain: options.domain }) });
+  return ngrokProvider({
+    authtoken: token,
+    ...(options.domain !== undefined && { domain: options.domain }),
+    ...(options.ngrokServerAddr !== undefined && { serverAddr: options.ngrokServerAddr }),
+  });
 }
 
 function reportTunnel(event: TunnelEvent, reporter: Reporter): void {

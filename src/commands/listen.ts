@@ -11,6 +11,7 @@ export interface ListenCommandOptions {
   tunnel?: "ngrok" | "none";
   authtoken?: string;
   domain?: string;
+  ngrokServerAddr?: string;
   publicUrl?: string;
   forwardTo?: string[];
   events?: string[];
@@ -36,6 +37,7 @@ export function listenCommand(ctx: CommandContext): Command {
     .addOption(new Option("--tunnel <provider>", "public tunnel (default: ngrok when NGROK_AUTHTOKEN is set)").choices(["ngrok", "none"]))
     .addOption(new Option("--authtoken <token>", "ngrok authtoken").env("NGROK_AUTHTOKEN").hideHelp())
     .option("--domain <domain>", "a static ngrok domain, so Recall's dashboard URL never changes")
+    .option("--ngrok-server-addr <host:port>", "advanced: the ngrok ingress to dial (ngrok's server_addr), for a custom ngrok ingress")
     .option("--public-url <url>", "the public URL of a tunnel you run yourself (printed for Recall's dashboard)")
     .option("-f, --forward-to <url>", "forward to your app: <url>, or '<event glob>=<url>'; repeatable", collect)
     .option("-e, --events <globs>", "only report and forward these event types (bot.*,recording.done); all are journaled", collect)

@@ -4,6 +4,8 @@ export interface NgrokOptions {
   readonly authtoken: string;
   /** A static domain (`my-app.ngrok-free.app`), so the URL in Recall's dashboard never changes. */
   readonly domain?: string;
+  /** ngrok's server_addr: the ingress to dial, for custom ngrok ingresses. */
+  readonly serverAddr?: string;
 }
 
 /** ngrok in library form: @ngrok/ngrok is imported only when a tunnel is asked for. */
@@ -19,6 +21,7 @@ export function ngrokProvider(options: NgrokOptions): TunnelProvider {
           addr: `127.0.0.1:${port}`,
           authtoken: options.authtoken,
           ...(options.domain !== undefined && { domain: options.domain }),
+          ...(options.serverAddr !== undefined && { server_addr: options.serverAddr }),
           onStatusChange: (status: string) => {
             if (!connected) return;
             if (status === "closed") hooks.onLost("ngrok session lost; ngrok is reconnecting");
