@@ -92,9 +92,11 @@ export async function startListener(options: ListenerOptions = {}): Promise<List
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   let seq = 0;
 
+  // A pool of our own is destroyed on close, so a target that never answers cannot hold the exit.
+  const ownPool = routes.length > 0 && !options.dispatcher ? await defaultPool() : null;
   const forwarder = routes.length === 0 ? null : new Forwarder({
     signer, toleranceSeconds: tolerance, now, timeoutMs: o.forwardTimeoutMs, retryBaseMs: o.retryBaseMs, retryMaxMs: o.retryMaxMs,
-    dispatcher: options.dispatcher ?? (await defaultPool()),
+    dispatcher: options.dispatcher ?? ownPool!,
     record: (record) => journal ? journal.append(record) : Promise.resolve(),
     onOutcome: (outcome) => { stats.countForward(outcome); emit({ type: "forward", outcome }); },
   });
@@ -184,6 +186,7 @@ export async function startListener(options: ListenerOptions = {}): Promise<List
     async close() {
       await server.close();
       await forwarder?.close();
+      await ownPool?.destroy().catch(() => {});
       await journal?.close();
       return stats.summary(forwarder?.waiting ?? 0);
     },
