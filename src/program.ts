@@ -2,7 +2,9 @@ import { Command } from "commander";
 import type { CommandContext } from "./commands/context.js";
 import { eventsCommand, secretCommand } from "./commands/events.js";
 import { listenCommand } from "./commands/listen.js";
+import { replayCommand } from "./commands/replay.js";
 import { signCommand } from "./commands/sign.js";
+import { simulateCommand } from "./commands/simulate.js";
 import { verifyCommand } from "./commands/verify.js";
 
 /** The commander program: every command declared in its own file, its work imported when it runs. */
@@ -25,7 +27,7 @@ Environment:
   NO_COLOR                no colour
 
 Exit codes: 0 success, 1 the work ran and failed, 2 usage error, 130 interrupted.`);
-  for (const make of [listenCommand, signCommand, verifyCommand, eventsCommand, secretCommand]) {
+  for (const make of [listenCommand, replayCommand, simulateCommand, signCommand, verifyCommand, eventsCommand, secretCommand]) {
     program.addCommand(inherit(make(ctx), program));
   }
   return program;

@@ -1,0 +1,51 @@
+import { UsageError } from "../errors.js";
+import { splitPatterns } from "../recall/catalog.js";
+import { readInputs } from "../simulate/replay-inputs.js";
+import { replay, selectEntries } from "../simulate/replay.js";
+import type { ReplayEntry } from "../simulate/replay-read.js";
+import { type CommandContext, readAll, reporterFor } from "./context.js";
+import { interruptSignal, proxyDispatcher, startReportPrinter } from "./delivery-report.js";
+import { parseUrl, requireSecret } from "./options.js";
+import type { ReplayCommandOptions } from "./replay.js";
+
+export async function runReplay(inputs: readonly string[], options: ReplayCommandOptions, ctx: CommandContext): Promise<number> {
+  const reporter = await reporterFor(ctx, options.json === true);
+  if (options.to === undefined) throw new UsageError("replay needs --to <url>: for example --to http://localhost:3000/webhooks/recall.");
+  const url = parseUrl(options.to, "--to");
+  if (options.raw && options.newId) throw new UsageError("--raw sends the captured headers as they are, so it cannot give a new id: drop one of them.");
+  const secret = options.raw ? undefined : requireSecret(options.secret, (w) => reporter.warn(w));
+  const all = await readInputs(inputs, { cwd: ctx.cwd, stdin: () => readAll(ctx.stdin) });
+  const entries = select(all, options);
+  if (options.raw) {
+    const bare = entries.find((e) => e.headers === null);
+    if (bare) throw new UsageError(`${bare.label} is a bare body with no captured headers: --raw needs captures or a journal; pass --secret to sign it instead.`);
+  }
+  if (entries.length === 0) {
+    reporter.warn(`Nothing to replay: ${all.length} deliveries read, none left after ${options.onlyFailed ? "--only-failed" : "--events"}.`);
+    return 0;
+  }
+  const dispatcher = await proxyDispatcher(ctx.env);
+  try {
+    const printer = await startReportPrinter(reporter, ctx, { url: url.href, total: entries.length, lanes: options.realtime ? "runs" : "inputs" });
+    if (!reporter.json) reporter.info(`Replaying ${entries.length} deliver${entries.length === 1 ? "y" : "ies"} -> ${url.href}${options.raw ? " (raw: captured headers)" : ", signed now"}`);
+    const report = await replay(entries, {
+      to: url, concurrency: options.concurrency, retries: options.retries, speed: options.speed,
+      newId: options.newId === true, raw: options.raw === true, realtime: options.realtime === true,
+      onDelivery: printer.onDelivery, signal: interruptSignal(ctx),
+      ...(secret && { secret }),
+      ...(options.headers && { headers: options.headers }),
+      ...(dispatcher && { dispatcher }),
+    });
+    return printer.finish(report.summary);
+  } finally {
+    await dispatcher?.close();
+  }
+}
+
+function select(all: readonly ReplayEntry[], options: ReplayCommandOptions): ReplayEntry[] {
+  if (options.onlyFailed && !all.some((e) => e.forwardFailed !== null)) {
+    throw new UsageError("--only-failed reads listen's journal, and these inputs have no forwards in them: pass .recall-hooks/journal.jsonl from a listen run with --forward-to.");
+  }
+  const events = (options.events ?? []).flatMap(splitPatterns);
+  return selectEntries(all, { events, onlyFailed: options.onlyFailed === true });
+}

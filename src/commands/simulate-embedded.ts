@@ -1,0 +1,44 @@
+import type { Listener, ListenerEvent } from "../listen/listener.js";
+import { listenerRecord, renderListenerEvent } from "../output/listen.js";
+import type { Reporter } from "../output/reporter.js";
+import { simulate } from "../simulate/simulate.js";
+import { generateSecret } from "../webhook/secret.js";
+import { Signer } from "../webhook/sign.js";
+import type { CommandContext } from "./context.js";
+import { interruptSignal, startReportPrinter } from "./delivery-report.js";
+import { requireSecret } from "./options.js";
+import { type CheckedRun, banner, libraryOptions } from "./simulate-run.js";
+import type { SimulateCommandOptions } from "./simulate.js";
+
+/**
+ * `simulate lifecycle` with no --to: a listener in this process, on a free port, with a secret made
+ * for the run. The listener verifies and prints each delivery as `listen` would; simulate adds its summary.
+ */
+export async function runEmbedded(options: SimulateCommandOptions, run: CheckedRun, reporter: Reporter, ctx: CommandContext): Promise<number> {
+  const secret = options.secret !== undefined ? requireSecret(options.secret, (w) => reporter.warn(w)).value : generateSecret();
+  const signer = new Signer(secret);
+  const { startListener } = await import("../listen/listener.js");
+  const onEvent = (event: ListenerEvent): void => {
+    if (reporter.json) reporter.record(listenerRecord(event));
+    else for (const line of renderListenerEvent(event, reporter.out)) reporter.data(line);
+  };
+  const listener: Listener = await startListener({ port: 0, signer, journalPath: null, onEvent });
+  let closed = false;
+  try {
+    if (!reporter.json) {
+      reporter.info(`Embedded listener on ${listener.url} (it verifies with a secret made for this run; --to <url> drives your own handler)`);
+      reporter.info(banner(options, run, listener.url));
+    }
+    // The listener prints what it receives; simulate prints only its failures, then the summary.
+    const printer = await startReportPrinter(reporter, ctx, { url: listener.url, lanes: "bots", lines: "failures" });
+    const report = await simulate({
+      ...libraryOptions(options), to: listener.url, secret: signer, signal: interruptSignal(ctx),
+      onDelivery: printer.onDelivery,
+    });
+    await listener.close();
+    closed = true;
+    return printer.finish(report.summary);
+  } finally {
+    if (!closed) await listener.close();
+  }
+}

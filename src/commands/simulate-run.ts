@@ -1,0 +1,91 @@
+import { UsageError } from "../errors.js";
+import { findScenario, listScenarios, scenarioSteps, subCodesOf, withSubCode, durationMs } from "../recall/scenarios.js";
+import type { Reporter } from "../output/reporter.js";
+import { formatMs } from "../output/delivery.js";
+import { type SimulateOptions, simulate } from "../simulate/simulate.js";
+import { type CommandContext, reporterFor } from "./context.js";
+import { interruptSignal, proxyDispatcher, startReportPrinter } from "./delivery-report.js";
+import { parseMetadata, parseUrl, requireSecret } from "./options.js";
+import type { SimulateCommandOptions } from "./simulate.js";
+
+export async function runSimulate(options: SimulateCommandOptions, ctx: CommandContext): Promise<number> {
+  const reporter = await reporterFor(ctx, options.json === true);
+  if (options.list) {
+    printList(reporter);
+    return 0;
+  }
+  const base = checkOptions(options);
+  if (options.to === undefined) {
+    const { runEmbedded } = await import("./simulate-embedded.js");
+    return runEmbedded(options, base, reporter, ctx);
+  }
+  const url = parseUrl(options.to, "--to");
+  const secret = requireSecret(options.secret, (w) => reporter.warn(w));
+  const dispatcher = await proxyDispatcher(ctx.env);
+  try {
+    const printer = await startReportPrinter(reporter, ctx, { url: url.href, total: base.total, lanes: "bots" });
+    if (!reporter.json) reporter.info(banner(options, base, url.href));
+    const report = await simulate({ ...libraryOptions(options), to: url, secret, onDelivery: printer.onDelivery, signal: interruptSignal(ctx), ...(dispatcher && { dispatcher }) });
+    return printer.finish(report.summary);
+  } finally {
+    await dispatcher?.close();
+  }
+}
+
+export interface CheckedRun {
+  readonly scenario: string;
+  /** Requests expected, without duplicates and retries. */
+  readonly total: number;
+  readonly bots: number;
+  readonly lifecycleMs: number;
+}
+
+/** Option combinations that cannot work, as one-line errors with the fix. */
+function checkOptions(options: SimulateCommandOptions): CheckedRun {
+  const scenario = findScenario(options.scenario);
+  if (options.subCode !== undefined && options.allSubCodes) throw new UsageError("Give --sub-code or --all-sub-codes, not both.");
+  if ((options.subCode !== undefined || options.allSubCodes) && scenario.variable === undefined) {
+    throw new UsageError(`Scenario "${scenario.name}" has no sub code to choose: try --scenario fatal.`);
+  }
+  const variant = options.subCode !== undefined ? withSubCode(scenario, options.subCode) : scenario;
+  const variants = options.allSubCodes ? subCodesOf(scenario).length : 1;
+  const bots = variants * options.bots;
+  if (options.botId !== undefined && bots > 1) throw new UsageError(`--bot-id names one bot, but this run has ${bots}: drop --bot-id or --bots/--all-sub-codes.`);
+  parseMetadata(options.metadata);
+  const steps = scenarioSteps(variant, { artifacts: options.artifacts === true });
+  return { scenario: variant.name, total: bots * steps.length, bots, lifecycleMs: durationMs(steps) };
+}
+
+export function libraryOptions(options: SimulateCommandOptions): Omit<SimulateOptions, "to" | "secret"> {
+  return {
+    scenario: options.scenario,
+    bots: options.bots,
+    concurrency: options.concurrency,
+    speed: options.speed,
+    retries: options.retries,
+    headers: options.headers,
+    metadata: parseMetadata(options.metadata),
+    allSubCodes: options.allSubCodes === true,
+    artifacts: options.artifacts === true,
+    reorder: options.reorder === true,
+    ...(options.subCode !== undefined && { subCode: options.subCode }),
+    ...(options.duplicates !== undefined && { duplicates: options.duplicates }),
+    ...(options.botId !== undefined && { botId: options.botId }),
+    ...(options.seed !== undefined && { seed: options.seed }),
+  };
+}
+
+export function banner(options: SimulateCommandOptions, run: CheckedRun, url: string): string {
+  const pace = options.speed === 0 ? "as fast as possible" : `speed ${options.speed} (a lifecycle takes about ${formatMs(run.lifecycleMs / options.speed)})`;
+  return `Simulating ${run.bots} bot${run.bots === 1 ? "" : "s"} (${run.scenario}) -> ${url}, ${pace}`;
+}
+
+function printList(reporter: Reporter): void {
+  const all = listScenarios();
+  if (reporter.json) {
+    reporter.record(all.map((s) => ({ name: s.name, description: s.description, variable: s.variable ?? null, steps: s.steps, duration_ms: durationMs(s.steps) })));
+    return;
+  }
+  const width = Math.max(...all.map((s) => s.name.length));
+  for (const s of all) reporter.data(`${reporter.out.bold(s.name.padEnd(width))}  ${s.description}`);
+}

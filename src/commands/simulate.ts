@@ -1,0 +1,66 @@
+import { Command, Option } from "commander";
+import { type CommandContext, collect, jsonOption, secretOption } from "./context.js";
+import { decimal, integer } from "./options.js";
+
+export interface SimulateCommandOptions {
+  to?: string;
+  scenario: string;
+  list?: boolean;
+  subCode?: string;
+  allSubCodes?: boolean;
+  bots: number;
+  concurrency: number;
+  speed: number;
+  duplicates?: number;
+  reorder?: boolean;
+  retries: number;
+  artifacts?: boolean;
+  botId?: string;
+  metadata?: string[];
+  headers: "webhook" | "svix" | "both";
+  seed?: number;
+  secret?: string;
+  json?: boolean;
+}
+
+export function simulateCommand(ctx: CommandContext): Command {
+  const lifecycle = new Command("lifecycle")
+    .description("drive bots through a whole Recall lifecycle, signed and spaced like Recall's deliveries")
+    .option("--to <url>", "your webhook endpoint (default: an embedded listener that verifies and prints)")
+    .option("-s, --scenario <name>", "which lifecycle (see --list)", "happy")
+    .option("--list", "list the scenarios, one line each")
+    .option("--sub-code <code>", "the sub code of the scenario's fatal / call_ended / permission-denied step")
+    .option("--all-sub-codes", "one bot per sub code of that step (e.g. every fatal sub code)")
+    .option("-n, --bots <n>", "lifecycles in parallel (per sub code with --all-sub-codes)", integer(1, 100_000), 1)
+    .option("-c, --concurrency <n>", "bots running at once", integer(1, 10_000), 10)
+    .option("--speed <factor>", "1 = Recall's real spacing (about a minute a lifecycle), 0 = as fast as possible", decimal(0), 10)
+    .option("--duplicates <rate>", "share of deliveries sent twice (same id, fresh timestamp), 0 to 1", decimal(0, 1))
+    .option("--reorder", "swap one pair of neighbouring deliveries per bot")
+    .option("--retries <n>", "retry non-2xx answers on Svix's schedule (5 s, 5 min, 30 min, ...) divided by --speed", integer(0, 7), 0)
+    .option("--artifacts", "then send what Recall sends after done: recording.done, transcript.done, ...")
+    .option("--bot-id <uuid>", "the bot id (one bot only)")
+    .option("--metadata <key=value>", "bot metadata, repeatable", collect)
+    .addOption(new Option("--headers <family>", "which signature headers").choices(["webhook", "svix", "both"]).default("webhook"))
+    .option("--seed <n>", "seed for --duplicates and --reorder, to repeat a run", integer(0, 2 ** 32 - 1))
+    .addOption(secretOption())
+    .addOption(jsonOption())
+    .addHelpText("after", `
+Exit codes: 0 every delivery answered 2xx, 1 some did not (after retries), 2 usage error, 130 interrupted.
+
+Examples:
+  $ recall-hooks simulate lifecycle                              a verified lifecycle into an embedded listener
+  $ recall-hooks simulate lifecycle --list
+  $ recall-hooks simulate lifecycle --to http://localhost:3000/webhooks/recall --secret whsec_...
+  $ recall-hooks simulate lifecycle --to $URL --scenario fatal --all-sub-codes --speed 0
+  $ recall-hooks simulate lifecycle --to $URL --bots 50 --speed 0 --duplicates 0.1 --reorder --json`)
+    .action(async (options: SimulateCommandOptions) => {
+      const { runSimulate } = await import("./simulate-run.js");
+      ctx.exitCode = await runSimulate(options, ctx);
+    });
+  const simulate = new Command("simulate")
+    .description("drive bots through Recall lifecycles against an endpoint (see `simulate lifecycle --help`)")
+    .addCommand(lifecycle, { isDefault: true });
+  // addCommand does not pass the program's error handling down: copy it when the subcommand runs.
+  simulate.hook("preSubcommand", (parent, sub) => { sub.copyInheritedSettings(parent); });
+  return simulate;
+}

@@ -1,0 +1,34 @@
+// recall-hooks as a library: the core the CLI runs, typed, for a test suite of your own.
+
+// Signing and verification (over svix), secrets, header families, one delivery.
+export { sign, Signer, unixSeconds } from "./webhook/sign.js";
+export type { SignOptions, SignedRequest } from "./webhook/sign.js";
+export { verify, DEFAULT_TOLERANCE_SECONDS } from "./webhook/verify.js";
+export type { VerifyOptions, VerifyResult } from "./webhook/verify.js";
+export { generateSecret, parseSecret } from "./webhook/secret.js";
+export type { ParsedSecret } from "./webhook/secret.js";
+export { readSignatureHeaders, signatureHeaders } from "./webhook/headers.js";
+export type { HeaderChoice, HeaderFamily, HeaderInput, SignatureHeaders } from "./webhook/headers.js";
+export { deliver, RECALL_TIMEOUT_MS } from "./webhook/deliver.js";
+export type { DeliveryErrorKind, DeliveryRequest, DeliveryResult } from "./webhook/deliver.js";
+
+// The Recall domain: catalog, payload builders, parser, status graph.
+export * from "./recall/index.js";
+
+// Scenarios, simulate and replay.
+export {
+  artifactSteps, durationMs, expandSubCodes, findScenario, listScenarios, scenarioSteps, scenarios, subCodesOf, withSubCode,
+} from "./recall/scenarios.js";
+export type { Scenario, ScenarioStep, VariableStatus } from "./recall/scenarios.js";
+export { simulate } from "./simulate/simulate.js";
+export type { BotRun, SimulateOptions, SimulateReport } from "./simulate/simulate.js";
+export { addDuplicates, reorderNeighbours, seededRandom } from "./simulate/chaos.js";
+export { SVIX_RETRY_SCHEDULE_MS, sendLanes } from "./simulate/engine.js";
+export type { Lane, Outgoing, SendOptions } from "./simulate/engine.js";
+export { readReplayEntries, replay, replayLanes, selectEntries } from "./simulate/replay.js";
+export type { ReplayEntry, ReplayOptions, ReplaySelection } from "./simulate/replay.js";
+export { readInputs as readReplayInputs } from "./simulate/replay-inputs.js";
+export type { DeliveryRecord, RunReport, RunSummary } from "./simulate/report.js";
+
+// Errors, with stable codes.
+export { FailureError, InterruptedError, RecallHooksError, UsageError, VerificationError, isRecallHooksError } from "./errors.js";
