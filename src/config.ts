@@ -1,0 +1,72 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { UsageError } from "./errors.js";
+
+/** Read from the working folder when present: `{"secret": "...", "listen": {"forwardTo": ["..."], "port": 3001}}`. */
+export const CONFIG_FILE = "recall-hooks.config.json";
+
+export type Config = Readonly<Record<string, unknown>>;
+
+/**
+ * The config file, or null when there is none. Precedence, written once: flags beat the
+ * environment, the environment beats this file, this file beats defaults (commander's "config"
+ * value source gives exactly that order).
+ */
+export function loadConfig(cwd: string, explicit?: string): Config | null {
+  const path = resolve(cwd, explicit ?? CONFIG_FILE);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    if (explicit === undefined && (error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw new UsageError(`Cannot read the config file ${path} (${(error as NodeJS.ErrnoException).code}): fix the path given to --config.`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${path} is not valid JSON (${(error as Error).message}): fix it or remove it.`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new UsageError(`${path} must hold a JSON object such as {"secret": "whsec_...", "listen": {"port": 8787}}.`);
+  }
+  return value as Config;
+}
+
+/**
+ * Gives a command its values from the config (its own section first, then top-level keys), for
+ * every option that neither a flag nor the environment set. Runs after parsing, before the action.
+ */
+export function applyConfig(command: Command, config: Config, source: string): void {
+  // `simulate lifecycle` reads the "lifecycle" section, then "simulate".
+  const parent = command.parent?.parent ? command.parent.name() : undefined;
+  const section = config[command.name()] ?? (parent !== undefined ? config[parent] : undefined);
+  const own = typeof section === "object" && section !== null && !Array.isArray(section) ? (section as Config) : {};
+  for (const option of command.options) {
+    const key = option.attributeName();
+    const from = command.getOptionValueSource(key);
+    if (from === "cli" || from === "env") continue;
+    const value = own[key] ?? (typeof config[key] !== "object" || Array.isArray(config[key]) ? config[key] : undefined);
+    if (value === undefined) continue;
+    command.setOptionValueWithSource(key, checked(option, value, `${source}: ${command.name()}.${key}`), "config");
+  }
+}
+
+function checked(option: Command["options"][number], value: unknown, where: string): unknown {
+  const values = Array.isArray(value) ? value : [value];
+  if (!values.every((v) => ["string", "number", "boolean"].includes(typeof v))) {
+    throw new UsageError(`${where} must be a string, number, boolean or a list of them.`);
+  }
+  if (typeof value === "boolean" || !option.parseArg || Array.isArray(value)) {
+    if (option.argChoices && !values.every((v) => option.argChoices!.includes(String(v)))) {
+      throw new UsageError(`${where} must be one of ${option.argChoices.join(", ")}.`);
+    }
+    return value;
+  }
+  try {
+    return option.parseArg(String(value), undefined);
+  } catch (error) {
+    throw new UsageError(`${where}: ${(error as Error).message}`);
+  }
+}
