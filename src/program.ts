@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { applyConfig, CONFIG_FILE, loadConfig } from "./config.js";
 import type { CommandContext } from "./commands/context.js";
 import { eventsCommand, secretCommand } from "./commands/events.js";
 import { listenCommand } from "./commands/listen.js";
@@ -13,6 +14,7 @@ export function buildProgram(ctx: CommandContext, version: string): Command {
     .description("The developer's bench for Recall.ai webhooks: listen, verify, forward, replay, sign and simulate.")
     .version(version, "-V, --version")
     .option("--debug", "print stacks for errors")
+    .option("--config <file>", `a JSON config file (default: ./${CONFIG_FILE} when present); flags and environment win over it`)
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
@@ -27,6 +29,11 @@ Environment:
   NO_COLOR                no colour
 
 Exit codes: 0 success, 1 the work ran and failed, 2 usage error, 130 interrupted.`);
+  program.hook("preAction", (_program, action) => {
+    const explicit = program.opts<{ config?: string }>().config;
+    const config = loadConfig(ctx.cwd, explicit);
+    if (config) applyConfig(action, config, explicit ?? CONFIG_FILE);
+  });
   for (const make of [listenCommand, replayCommand, simulateCommand, signCommand, verifyCommand, eventsCommand, secretCommand]) {
     program.addCommand(inherit(make(ctx), program));
   }
