@@ -53,7 +53,8 @@ const TEXT = { "content-type": "text/plain; charset=utf-8" };
 /** The listener's HTTP side: method, size cap and timeouts are enforced before the handler runs. */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const server = createServer({
-    headersTimeout: options.headerTimeoutMs,
+    // node refuses a header timeout longer than the whole-request one.
+    headersTimeout: Math.min(options.headerTimeoutMs, options.requestTimeoutMs),
     requestTimeout: options.requestTimeoutMs,
     // Node checks the two timeouts above on this interval (30 s by default): far too coarse.
     connectionsCheckingInterval: Math.min(500, options.headerTimeoutMs),

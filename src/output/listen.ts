@@ -17,7 +17,7 @@ export function renderDelivery(d: AcceptedDelivery, style: Style): string {
   const p = d.parsed;
   const event = p.event !== null ? neutralize(p.event) : p.kind === "text" ? "(not JSON)" : "(no event)";
   const bot = p.botId !== null ? neutralize(p.botId.slice(0, 8)) : "-".padEnd(8);
-  const parts = [style.dim(clock(d.receivedAt)), style.dim("-->"), style.bold(event.padEnd(30)), style.dim(bot)];
+  const parts = [style.dim(clock(d.receivedAt)), style.dim("-->"), style.bold(event.padEnd(32)), style.dim(bot)];
   if (p.info === null && p.event !== null) parts.push(style.yellow("(unknown event)"));
   if (p.code !== null && p.subCode !== null) {
     const meaning = p.subCodeDescription ? `: ${p.subCodeDescription}` : style.yellow(" (unknown sub code)");
