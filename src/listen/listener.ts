@@ -72,6 +72,8 @@ export interface Listener {
   readonly port: number;
   readonly journalPath: string | null;
   readonly stats: ListenStats;
+  /** How many forwards owed by earlier runs of this journal were sent again, once the journal is read. */
+  readonly resumed: Promise<number>;
   /** Stops accepting, finishes requests under way, flushes the journal; forwards still owed stay owed. */
   close(): Promise<ListenSummary>;
 }
@@ -174,7 +176,7 @@ export async function startListener(options: ListenerOptions = {}): Promise<List
     },
   });
 
-  if (forwarder && options.journalPath) void resumeOwed(options.journalPath, routes, forwarder, emit, run);
+  const resumed = forwarder && options.journalPath ? resumeOwed(options.journalPath, routes, forwarder, emit, run) : Promise.resolve(0);
 
   const host = o.host.includes(":") ? `[${o.host}]` : o.host;
   return {
@@ -183,7 +185,9 @@ export async function startListener(options: ListenerOptions = {}): Promise<List
     port: server.port,
     journalPath: options.journalPath ?? null,
     stats,
+    resumed,
     async close() {
+      await resumed;
       await server.close();
       await forwarder?.close();
       await ownPool?.destroy().catch(() => {});
@@ -194,20 +198,21 @@ export async function startListener(options: ListenerOptions = {}): Promise<List
 }
 
 /** Forwards a previous run left owed (killed mid-retry, say) are sent again, to targets still configured. */
-async function resumeOwed(path: string, routes: readonly ForwardRoute[], forwarder: Forwarder, emit: (e: ListenerEvent) => void, run: string): Promise<void> {
+async function resumeOwed(path: string, routes: readonly ForwardRoute[], forwarder: Forwarder, emit: (e: ListenerEvent) => void, run: string): Promise<number> {
   const configured = new Set(routes.map((r) => r.url.href));
   let state;
   try {
     state = await loadJournal(path);
   } catch {
-    return;
+    return 0;
   }
   const owed = pendingForwards(state).filter((p) => configured.has(p.target) && !p.delivery.key.startsWith(`${run}:`));
-  if (owed.length === 0) return;
+  if (owed.length === 0) return 0;
   emit({ type: "resumed", count: owed.length, journal: path });
   for (const { delivery, target, attempts } of owed) {
     forwarder.enqueue({ key: delivery.key, id: delivery.id, target, headers: delivery.headers, body: decodeBody(delivery) }, attempts + 1);
   }
+  return owed.length;
 }
 
 async function defaultPool(): Promise<Dispatcher> {
