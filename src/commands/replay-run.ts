@@ -26,8 +26,8 @@ export async function runReplay(inputs: readonly string[], options: ReplayComman
   }
   const dispatcher = await proxyDispatcher(ctx.env);
   try {
-    const printer = await startReportPrinter(reporter, ctx, { url: url.href, total: entries.length, lanes: options.realtime ? "runs" : "inputs" });
     if (!reporter.json) reporter.info(`Replaying ${entries.length} deliver${entries.length === 1 ? "y" : "ies"} -> ${url.href}${options.raw ? " (raw: captured headers)" : ", signed now"}`);
+    const printer = await startReportPrinter(reporter, ctx, { url: url.href, total: entries.length, lanes: options.realtime ? "runs" : "inputs" });
     const report = await replay(entries, {
       to: url, concurrency: options.concurrency, retries: options.retries, speed: options.speed,
       newId: options.newId === true, raw: options.raw === true, realtime: options.realtime === true,

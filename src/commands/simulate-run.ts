@@ -23,8 +23,8 @@ export async function runSimulate(options: SimulateCommandOptions, ctx: CommandC
   const secret = requireSecret(options.secret, (w) => reporter.warn(w));
   const dispatcher = await proxyDispatcher(ctx.env);
   try {
-    const printer = await startReportPrinter(reporter, ctx, { url: url.href, total: base.total, lanes: "bots" });
     if (!reporter.json) reporter.info(banner(options, base, url.href));
+    const printer = await startReportPrinter(reporter, ctx, { url: url.href, total: base.total, lanes: "bots" });
     const report = await simulate({ ...libraryOptions(options), to: url, secret, onDelivery: printer.onDelivery, signal: interruptSignal(ctx), ...(dispatcher && { dispatcher }) });
     return printer.finish(report.summary);
   } finally {
