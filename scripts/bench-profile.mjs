@@ -1,0 +1,70 @@
+// Profiles one bench target with `node --cpu-prof` and prints where its time goes.
+//   node scripts/bench-profile.mjs listener [--forward] [--seconds 5] [--connections 32]
+//   node scripts/bench-profile.mjs sign        (start-up of `sign --event bot.done`)
+//   node scripts/bench-profile.mjs simulate    (simulate lifecycle to a bare sink)
+// The .cpuprofile is kept (its path is printed) for Chrome DevTools or speedscope.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { BIN, ROOT, load, makePool, startBare, startChild } from "./bench-lib.mjs";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { forward: { type: "boolean" }, seconds: { type: "string", default: "5" }, connections: { type: "string", default: "32" }, top: { type: "string", default: "30" } },
+});
+const target = positionals[0] ?? "listener";
+const dir = mkdtempSync(join(tmpdir(), "recall-hooks-prof-"));
+const prof = ["--cpu-prof", "--cpu-prof-dir", dir];
+const { generateSecret } = await import("../dist/webhook/secret.js");
+const secret = generateSecret();
+
+if (target === "listener") {
+  const pool = await makePool(150_000, secret);
+  const sink = values.forward ? await startBare() : null;
+  const proc = startChild([...prof, BIN, "listen", "--json", "--port", "0", "--tunnel", "none", "--save", join(dir, "journal.jsonl"), "--secret", secret, ...(sink ? ["--forward-to", sink.url] : [])]);
+  const { local_url: url } = await proc.ready;
+  const run = await load(url, pool, { connections: Number(values.connections), duration: Number(values.seconds) });
+  await proc.stop("SIGINT");
+  await sink?.stop();
+  console.log(`${Math.round(run.rate)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, non-2xx ${run.non2xx}`);
+} else if (target === "sign") {
+  spawnSync(process.execPath, [...prof, "--cpu-prof-interval", "100", BIN, "sign", "--event", "bot.done", "--secret", secret], { cwd: ROOT, stdio: "inherit" });
+} else if (target === "simulate") {
+  const sink = await startBare();
+  spawnSync(process.execPath, [...prof, BIN, "simulate", "lifecycle", "--to", sink.url, "--bots", "3000", "--speed", "0", "--concurrency", values.connections, "--secret", secret, "--json"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  console.log(await sink.stats());
+  await sink.stop();
+} else {
+  throw new Error(`unknown target ${target}: listener, sign or simulate`);
+}
+
+summarize(join(dir, readdirSync(dir).find((f) => f.endsWith(".cpuprofile"))), Number(values.top));
+
+/** Self and inclusive time per function, as shares of the samples. */
+function summarize(file, top) {
+  const profile = JSON.parse(readFileSync(file, "utf8"));
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const label = (n) => `${n.callFrame.functionName || "(anonymous)"} ${n.callFrame.url.replace(/.*node_modules\//, "~/").replace(`file://${ROOT}`, "")}:${n.callFrame.lineNumber + 1}`;
+  const self = new Map();
+  const inclusive = new Map();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    total += dt;
+    const leaf = nodes.get(id);
+    self.set(label(leaf), (self.get(label(leaf)) ?? 0) + dt);
+    const seen = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const key = label(nodes.get(at));
+      if (seen.has(key)) continue;
+      seen.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + dt);
+    }
+  });
+  const list = (map) => [...map].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(6)}%  ${k}`).join("\n");
+  console.log(`profile: ${file} (${(total / 1000).toFixed(0)} ms sampled)\n\nself\n${list(self)}\n\ninclusive\n${list(inclusive)}`);
+}

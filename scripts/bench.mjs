@@ -1,0 +1,251 @@
+// `npm run bench`: the figures of design.md §6 and issue 5, measured in one run on this machine, as
+// ratios against a baseline measured in the same run. Load only on 127.0.0.1, no network.
+// Writes bench-results/latest.json beside the printed table.
+import { spawn, spawnSync } from "node:child_process";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { BIN, ROOT, load, makePool, median, percentile, rssMiB, startBare, startChild, timeRun } from "./bench-lib.mjs";
+
+const CONNECTIONS = 32;
+const WARMUP_S = 1;
+const MEASURE_S = 4;
+const ROUNDS = 2;
+const STARTUP_RUNS = 15;
+
+const { generateSecret } = await import("../dist/webhook/secret.js");
+const SECRET = generateSecret();
+const tmp = mkdtempSync(join(tmpdir(), "recall-hooks-bench-"));
+const env = { ...process.env, NO_COLOR: "1" };
+delete env.RECALL_WEBHOOK_SECRET;
+delete env.NGROK_AUTHTOKEN;
+const log = (line) => process.stderr.write(`${line}\n`);
+const rows = [];
+const results = { date: new Date().toISOString(), machine: machine(), settings: { connections: CONNECTIONS, warmup_s: WARMUP_S, measure_s: MEASURE_S, rounds: ROUNDS, startup_runs: STARTUP_RUNS }, figures: {}, notes: [] };
+
+try {
+  log(`recall-hooks bench: ${results.machine.nproc} x ${results.machine.cpu}, Node ${results.machine.node}`);
+  log("signing 120k deliveries...");
+  const pool = await makePool(120_000, SECRET);
+  await throughput(pool);
+  await latency(pool);
+  startup();
+  await memory(pool);
+  await senders(pool);
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+printTable();
+mkdirSync(join(ROOT, "bench-results"), { recursive: true });
+writeFileSync(join(ROOT, "bench-results", "latest.json"), `${JSON.stringify({ ...results, table: rows }, null, 2)}\n`);
+log("\nwritten to bench-results/latest.json");
+
+/** Listener (verify + journal, then also forwarding) against the bare server, under the same signed load. */
+async function throughput(pool) {
+  const bare = await startBare();
+  const sink = await startBare();
+  const best = { bare: null, listener: null, forward: null };
+  try {
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      log(`throughput, round ${round}/${ROUNDS}: bare, listener, listener --forward-to`);
+      keepBest(best, "bare", await measured(bare.url, pool));
+      keepBest(best, "listener", await withListener(pool, `tp-${round}`, [], (url) => measured(url, pool)));
+      keepBest(best, "forward", await withListener(pool, `fw-${round}`, ["--forward-to", sink.url], (url) => measured(url, pool)));
+    }
+  } finally {
+    await Promise.all([bare.stop(), sink.stop()]);
+  }
+  results.figures.throughput = best;
+  const ratio = best.listener.rate / best.bare.rate;
+  row("listener throughput / bare", fmt(ratio, 2), `${rate(best.listener.rate)} vs ${rate(best.bare.rate)} req/s`, ">= 0.60", ratio >= 0.6, best.listener);
+  const fwd = best.forward.rate / best.bare.rate;
+  row("  with --forward-to a bare sink", fmt(fwd, 2), `${rate(best.forward.rate)} req/s, ${best.forward.forwarded} forwarded ok`, "(reported)", null, best.forward);
+  row("  latency under that load, p50/p99", `${fmt(best.listener.p50, 0)} / ${fmt(best.listener.p99, 0)} ms`, `bare ${fmt(best.bare.p50, 0)} / ${fmt(best.bare.p99, 0)} ms, ${CONNECTIONS} connections`, "(reported)", null);
+}
+
+/** The latency one delivery sees, listener minus bare, with one request at a time (no queueing). */
+async function latency(pool) {
+  log("added latency: one connection, bare then listener");
+  const bare = await startBare();
+  let b;
+  try {
+    await load(bare.url, pool, { connections: 1, duration: WARMUP_S });
+    b = await load(bare.url, pool, { connections: 1, duration: MEASURE_S, latencies: true });
+  } finally {
+    await bare.stop();
+  }
+  const l = await withListener(pool, "latency", [], async (url) => {
+    await load(url, pool, { connections: 1, duration: WARMUP_S });
+    return load(url, pool, { connections: 1, duration: MEASURE_S, latencies: true });
+  });
+  const fig = (run) => ({ p50: percentile(run.times, 50), p99: percentile(run.times, 99), samples: run.times.length, non2xx: run.non2xx });
+  const fb = fig(b);
+  const fl = fig(l);
+  results.figures.latency = { bare: fb, listener: { ...fl, valid: l.valid }, added_p50_ms: fl.p50 - fb.p50, added_p99_ms: fl.p99 - fb.p99 };
+  row("added latency p50", `${fmt(fl.p50 - fb.p50, 3)} ms`, `${fmt(fl.p50, 3)} vs ${fmt(fb.p50, 3)} ms`, "(reported)", null, l);
+  row("added latency p99", `${fmt(fl.p99 - fb.p99, 3)} ms`, `${fmt(fl.p99, 3)} vs ${fmt(fb.p99, 3)} ms, ${fl.samples} samples`, "< 2 ms", fl.p99 - fb.p99 < 2, l);
+}
+
+/** Medians of interleaved runs, after two warm-up runs each (the page cache, not the code, warms up). */
+function startup() {
+  log(`start-up: ${STARTUP_RUNS} runs each`);
+  const commands = {
+    node: ["-e", "0"],
+    version: [BIN, "--version"],
+    sign: [BIN, "sign", "--event", "bot.done", "--secret", SECRET],
+  };
+  const times = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+  for (let i = 0; i < STARTUP_RUNS + 2; i += 1) {
+    for (const [name, args] of Object.entries(commands)) {
+      const ms = timeRun(args, env);
+      if (i >= 2) times[name].push(ms);
+    }
+  }
+  const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+  results.figures.startup = { median_ms: m, runs_ms: times };
+  for (const [name, label] of [["version", "start-up --version / node -e 0"], ["sign", "start-up sign --event / node -e 0"]]) {
+    const ratio = m[name] / m.node;
+    row(label, `${fmt(ratio, 2)}x`, `${fmt(m[name], 1)} vs ${fmt(m.node, 1)} ms (medians)`, "<= 1.3x", ratio <= 1.3);
+  }
+}
+
+/** RSS of a fresh listener after 1k and after 100k deliveries. */
+async function memory(pool) {
+  log("memory: 1k then 99k more deliveries");
+  const figure = await withListener(pool, "memory", [], async (url, proc) => {
+    const a = await load(url, pool, { connections: CONNECTIONS, amount: 1_000 });
+    const after1k = rssMiB(proc.child.pid);
+    const b = await load(url, pool, { connections: CONNECTIONS, amount: 99_000 });
+    const after100k = rssMiB(proc.child.pid);
+    return { after1k, after100k, ok: a.ok + b.ok, non2xx: a.non2xx + b.non2xx, errors: a.errors + b.errors };
+  });
+  results.figures.memory = figure;
+  const ratio = figure.after100k / figure.after1k;
+  row("RSS after 100k / after 1k", fmt(ratio, 2), `${fmt(figure.after100k, 1)} vs ${fmt(figure.after1k, 1)} MiB`, "<= 1.2", ratio <= 1.2, figure);
+}
+
+/** simulate and replay sending to a bare sink, against autocannon's own rate on the same sink (rates as the sink saw them). */
+async function senders(pool) {
+  const help = spawnSync(process.execPath, [BIN, "--help"], { encoding: "utf8", env }).stdout;
+  const has = (name) => new RegExp(`\\n  ${name}\\b`).test(help);
+  if (!has("simulate") && !has("replay")) {
+    results.notes.push("simulate and replay are not in this build: not measured");
+    row("simulate / autocannon, same sink", "not run", "no simulate command in this build", ">= 0.70", null);
+    return;
+  }
+  log("simulate and replay: autocannon, simulate, replay against one bare sink");
+  const sink = await startBare();
+  try {
+    await load(sink.url, pool, { connections: CONNECTIONS, duration: WARMUP_S });
+    await sink.stats();
+    await load(sink.url, pool, { connections: CONNECTIONS, duration: MEASURE_S });
+    const generator = await sink.stats();
+    results.figures.senders = { autocannon: generator };
+    if (has("simulate")) {
+      const run = await runToSink(sink, ["simulate", "lifecycle", "--to", sink.url, "--bots", "3000", "--speed", "0", "--concurrency", String(CONNECTIONS), "--secret", SECRET, "--json"], "simulate");
+      results.figures.senders.simulate = run;
+      const ratio = run.rate / generator.rate;
+      row("simulate / autocannon, same sink", fmt(ratio, 2), `${rate(run.rate)} vs ${rate(generator.rate)} req/s, ${run.count} deliveries`, ">= 0.70", run.code === 0 ? ratio >= 0.7 : false, run);
+    }
+    if (has("replay")) {
+      const input = join(tmp, "replay-input.jsonl");
+      writeFileSync(input, readFileSync(join(tmp, "journal-latency.jsonl"), "utf8").split("\n").slice(0, 20_000).join("\n"));
+      const run = await runToSink(sink, ["replay", input, "--to", sink.url, "--concurrency", String(CONNECTIONS), "--secret", SECRET, "--json"], "replay");
+      results.figures.senders.replay = run;
+      const ratio = run.rate / generator.rate;
+      row("replay / autocannon, same sink", fmt(ratio, 2), `${rate(run.rate)} vs ${rate(generator.rate)} req/s, ${run.count} deliveries`, "(reported)", null, run);
+    }
+  } finally {
+    await sink.stop();
+  }
+}
+
+/** Runs a sending command to completion (its stdout to a file, so reading it costs nothing here). */
+async function runToSink(sink, args, name) {
+  const out = openSync(join(tmp, `${name}.out`), "w");
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ["ignore", out, "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (c) => { stderr += c; });
+  const code = await new Promise((resolve) => child.on("exit", (c) => resolve(c)));
+  closeSync(out);
+  const stats = await sink.stats();
+  if (code !== 0) results.notes.push(`${name} exited ${code}: ${stderr.slice(0, 500)}`);
+  return { ...stats, code, valid: code === 0 };
+}
+
+/** Starts a listener, runs fn against it, stops it (Ctrl-C) and checks every 2xx was a verified, journaled delivery. */
+async function withListener(pool, label, extra, fn) {
+  const journal = join(tmp, `journal-${label}.jsonl`);
+  const proc = startChild([BIN, "listen", "--json", "--port", "0", "--tunnel", "none", "--save", journal, "--secret", SECRET, "--retry-base", "50", ...extra], { name: "listener" });
+  pool.rewind();
+  let figure;
+  try {
+    const ready = await proc.ready;
+    figure = await fn(ready.local_url, proc);
+  } finally {
+    const exit = await proc.stop("SIGINT");
+    if (exit.code !== 130) throw new Error(`listener exited ${exit.code ?? exit.signal}, not 130:\n${proc.stderr}`);
+  }
+  const summary = proc.last;
+  const journaled = countDeliveries(journal);
+  const valid = summary?.type === "summary" && summary.rejected === 0 && summary.deliveries === proc.counts.verified && journaled === summary.deliveries && summary.duplicates === 0;
+  if (!valid) results.notes.push(`listener ${label}: summary ${JSON.stringify(summary)}, ${proc.counts.verified} verified events, ${journaled} journaled`);
+  return { ...figure, deliveries: summary?.deliveries, journaled, forwarded: proc.counts.forwardsOk, valid };
+}
+
+async function measured(url, pool) {
+  await load(url, pool, { connections: CONNECTIONS, duration: WARMUP_S });
+  return load(url, pool, { connections: CONNECTIONS, duration: MEASURE_S });
+}
+
+function keepBest(best, key, run) {
+  if (run.non2xx > 0 || run.errors > 0) results.notes.push(`${key}: ${run.non2xx} non-2xx answers, ${run.errors} errors`);
+  if (best[key] === null || run.rate > best[key].rate) best[key] = run;
+}
+
+function countDeliveries(path) {
+  let text;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return 0;
+  }
+  let n = 0;
+  for (let at = text.indexOf('{"type":"delivery"'); at !== -1; at = text.indexOf('\n{"type":"delivery"', at + 1)) n += 1;
+  return n;
+}
+
+function row(figure, measured, detail, goal, pass, run) {
+  const invalid = run !== undefined && (run.valid === false || run.non2xx > 0 || run.errors > 0);
+  rows.push({ figure, measured, detail, goal, verdict: invalid ? "INVALID" : pass === null ? "" : pass ? "PASS" : "MISS" });
+}
+
+function printTable() {
+  const widths = [36, 12, 8, 8];
+  const line = (r) => `${r.figure.padEnd(widths[0])} ${r.measured.padStart(widths[1])}  ${r.goal.padEnd(widths[2])}  ${r.verdict.padEnd(widths[3])} ${r.detail}`;
+  const out = [
+    "",
+    `recall-hooks bench, ${results.date}: ${results.machine.nproc} x ${results.machine.cpu}, Node ${results.machine.node}`,
+    line({ figure: "figure", measured: "measured", goal: "goal", verdict: "", detail: "detail" }),
+    "-".repeat(100),
+    ...rows.map(line),
+  ];
+  const goals = rows.filter((r) => r.verdict === "PASS" || r.verdict === "MISS" || r.verdict === "INVALID");
+  out.push("", `${goals.filter((r) => r.verdict === "PASS").length} of ${goals.length} goals met.`);
+  for (const note of results.notes) out.push(`note: ${note}`);
+  process.stdout.write(`${out.join("\n")}\n`);
+}
+
+function machine() {
+  const model = /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpus()[0]?.model ?? "unknown";
+  const nproc = Number(spawnSync("nproc", { encoding: "utf8" }).stdout.trim()) || cpus().length;
+  return { nproc, cpu: model.trim(), node: process.version, platform: `${process.platform} ${process.arch}` };
+}
+
+function fmt(n, digits) {
+  return Number.isFinite(n) ? n.toFixed(digits) : "n/a";
+}
+
+function rate(n) {
+  return Math.round(n).toLocaleString("en-US");
+}
