@@ -30,5 +30,11 @@ export type { ReplayEntry, ReplayOptions, ReplaySelection } from "./simulate/rep
 export { readInputs as readReplayInputs } from "./simulate/replay-inputs.js";
 export type { DeliveryRecord, RunReport, RunSummary } from "./simulate/report.js";
 
+// The listener: verify, journal, forward; for a test suite that wants a real receiver.
+export { startListener } from "./listen/listener.js";
+export type { AcceptedDelivery, Listener, ListenerEvent, ListenerOptions } from "./listen/listener.js";
+export type { ForwardRoute } from "./listen/forwarder.js";
+export type { ListenSummary } from "./listen/stats.js";
+
 // Errors, with stable codes.
 export { FailureError, InterruptedError, RecallHooksError, UsageError, VerificationError, isRecallHooksError } from "./errors.js";

@@ -48,7 +48,7 @@ export function renderSummary(summary: RunSummary, style: Style, what = "bots"):
     `  answers      ${count(summary.non2xx, "non-2xx")}, ${count(summary.errors, "errors")}`,
     `  latency      p50 ${formatMs(l.p50)}  p95 ${formatMs(l.p95)}  max ${formatMs(l.max)}`,
     `  over 15 s    ${summary.overLimit === 0 ? "0" : style.red(`${summary.overLimit} (Recall times these out and retries)`)}`,
-    `  ${what.padEnd(11)}  ${summary.lanes - summary.failedLanes.length} ok, ${count(summary.failedLanes.length, "failed")}`,
+    `  ${what.padEnd(11)}  ${summary.lanes - summary.failedLanes.length} ok, ${count(summary.failedLanes.length, "failed")}${summary.interrupted ? style.yellow(" (interrupted: not all finished)") : ""}`,
   ];
   if (summary.failedLanes.length > 0) {
     const shown = summary.failedLanes.slice(0, 10).map(neutralize).join(", ");

@@ -65,7 +65,9 @@ export class Reporter {
   /** A spinner on stderr when it is a terminal; otherwise nothing (pipes get no spinner). */
   async spinner(text: string): Promise<Spinner> {
     const stream = this.#options.stderr;
-    if (this.#options.quiet || stream.isTTY !== true) return { update: () => {}, stop: () => {} };
+    // A terminal that reports no width (some `script` setups) sends ora's redraw into a loop.
+    const columns = (stream as { columns?: number }).columns;
+    if (this.#options.quiet || stream.isTTY !== true || !columns) return { update: () => {}, stop: () => {} };
     const { default: ora } = await import("ora");
     const spin = ora({ text, stream, isEnabled: true, color: "cyan" }).start();
     return {
