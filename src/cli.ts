@@ -25,7 +25,8 @@ async function run(argv: readonly string[]): Promise<number> {
   const program = buildProgram(ctx, readVersion());
   try {
     await program.parseAsync(argv as string[]);
-    return ctx.exitCode;
+    // Commands report an interruption as 130; a SIGTERM is 128 + 15 by convention.
+    return ctx.exitCode === 130 && stoppedBy === "SIGTERM" ? 143 : ctx.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has printed its own one-line message already.
@@ -42,6 +43,8 @@ async function run(argv: readonly string[]): Promise<number> {
   }
 }
 
+let stoppedBy: NodeJS.Signals | null = null;
+
 function createContext(): CommandContext {
   let interrupted: Promise<void> | undefined;
   return {
@@ -54,10 +57,11 @@ function createContext(): CommandContext {
     interruption: () => {
       interrupted ??= new Promise<void>((resolve) => {
         let count = 0;
-        const onSignal = (): void => {
+        const onSignal = (signal: NodeJS.Signals): void => {
           count += 1;
+          stoppedBy ??= signal;
           if (count === 1) resolve();
-          else process.exit(130);
+          else process.exit(signal === "SIGTERM" ? 143 : 130);
         };
         process.on("SIGINT", onSignal);
         process.on("SIGTERM", onSignal);

@@ -9,6 +9,7 @@ import { Webhook } from "svix";
 import { buildEvent, newMessageId, serializeEvent } from "../src/recall/build.js";
 import { generateSecret } from "../src/webhook/secret.js";
 import { Signer } from "../src/webhook/sign.js";
+import { runCli } from "./helpers/cli.js";
 import { ListenProcess, post, Target } from "./helpers/listen.js";
 
 const secret = generateSecret();
@@ -85,6 +86,16 @@ describe("listen (the built binary, real HTTP)", () => {
     assert.equal(requests.at(-1)!.headers["webhook-id"], ok.id);
   });
 
+  it("writes event records that carry the delivery, so `verify` can check an event line", async () => {
+    const d = delivery("bot.fatal");
+    assert.equal((await post(listen.ready.local_url, d.headers, d.body)).status, 204);
+    const record = await listen.waitFor((r) => r.type === "event" && r.id === d.id);
+    assert.equal(record.body, d.body);
+    const checked = await runCli(["verify", "-", "--secret", secret, "--json"], { input: JSON.stringify(record) });
+    assert.equal(checked.code, 0, checked.stderr);
+    assert.equal((JSON.parse(checked.stdout) as { reason: string }).reason, "valid");
+  });
+
   it("accepts a correctly signed body that is not JSON, and journals it", async () => {
     const body = "plain text, not json";
     const id = newMessageId();
@@ -154,34 +165,54 @@ describe("listen: durability and slow peers", () => {
     await revived.close();
   });
 
-  it("answers the sender while a forward target has accepted the connection and not answered", async () => {
+  // The target never answers and the forward timeout is ten minutes: if the listener waited for
+  // the target, the sender's answer would not come before the test's own timeout.
+  it("answers the sender while a forward target has accepted the connection and never answers", { timeout: 20_000 }, async () => {
     const target = new Target();
     target.respond = () => "hang";
     await target.listen();
-    const listen = await ListenProcess.start(["--secret", secret, "--no-save", "--forward-to", target.url]);
+    const listen = await ListenProcess.start(["--secret", secret, "--no-save", "--forward-to", target.url, "--forward-timeout", "600000"]);
     const d = delivery("bot.done");
     const answer = await post(listen.ready.local_url, d.headers, d.body);
     assert.equal(answer.status, 204);
     await target.waitForRequests(1);
-    assert.equal(listen.records.filter((r) => r.type === "forward").length, 0, "the forward has not been answered yet");
     await listen.stop();
     await target.close();
   });
 
-  it("serves a valid delivery while a client sends its headers one byte at a time", async () => {
-    const listen = await ListenProcess.start(["--secret", secret, "--no-save"]);
+  it("serves valid deliveries while a client sends its headers one byte at a time, then cuts that client off", async () => {
+    const listen = await ListenProcess.start(["--secret", secret, "--no-save", "--header-timeout", "1000", "--body-timeout", "2000"]);
     const url = new URL(listen.ready.local_url);
     const slow = connect(Number(url.port), "127.0.0.1");
     await new Promise<void>((resolve) => slow.on("connect", () => resolve()));
+    let answer = "";
+    slow.on("data", (c: Buffer) => { answer += c.toString(); });
+    const cutOff = new Promise<void>((resolve) => slow.on("close", () => resolve()));
     const request = "POST /slow HTTP/1.1\r\nHost: x\r\nwebhook-id: msg_slow\r\n";
     let i = 0;
-    const drip = setInterval(() => { if (i < request.length) slow.write(request[i++]!); }, 100);
-    const d = delivery("bot.in_call_recording");
-    assert.equal((await post(listen.ready.local_url, d.headers, d.body)).status, 204);
-    assert.ok(i < request.length, "the slow client was still sending");
+    const drip = setInterval(() => { if (i < request.length && !slow.destroyed) slow.write(request[i++]!); }, 50);
+    slow.write(request[i++]!);
+    for (const event of ["bot.joining_call", "bot.in_call_recording", "bot.done"]) {
+      const d = delivery(event);
+      assert.equal((await post(listen.ready.local_url, d.headers, d.body)).status, 204);
+    }
+    await cutOff;
     clearInterval(drip);
-    slow.destroy();
+    assert.ok(i < request.length, "cut off before it finished its headers");
+    assert.match(answer, /^HTTP\/1\.1 408/);
     await listen.stop();
+  });
+
+  it("exits 143 on SIGTERM, after the summary", async () => {
+    const listen = await ListenProcess.start(["--secret", secret, "--no-save"]);
+    assert.equal(await listen.stop("SIGTERM"), 143);
+    assert.equal(listen.records.at(-1)?.type, "summary");
+  });
+
+  it("rejects a bad --public-url with a usage error, without hanging", async () => {
+    const result = await runCli(["listen", "--port", "0", "--no-save", "--public-url", "nope"]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--public-url takes a full URL/);
   });
 });
 

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import type { ForwardRoute } from "../listen/forwarder.js";
 import { type Listener, startListener } from "../listen/listener.js";
+import type { ListenSummary } from "../listen/stats.js";
 import { ngrokProvider } from "../listen/ngrok.js";
 import { type TunnelEvent, TunnelKeeper, type TunnelProvider } from "../listen/tunnel.js";
 import { listenerRecord, renderListenerEvent, renderSummary, renderTunnel } from "../output/listen.js";
@@ -25,19 +26,23 @@ export async function runListen(options: ListenCommandOptions, ctx: CommandConte
   const events = (options.events ?? []).flatMap(splitPatterns);
   const journalPath = typeof options.save === "string" ? resolve(ctx.cwd, options.save) : null;
   const provider = chooseTunnel(options, deps, reporter);
+  const givenUrl = options.publicUrl !== undefined ? parseUrl(options.publicUrl, "--public-url").href : null;
   if (options.host !== "127.0.0.1" && options.host !== "localhost" && options.host !== "::1") {
     reporter.warn(`Listening on ${options.host}: other machines on your network can post to it. Use the default 127.0.0.1 unless you need that.`);
   }
   const interrupted = ctx.interruption();
   const listener = await start(options, { secret, routes, events, journalPath, reporter, ctx });
   const tunnel = provider ? new TunnelKeeper({ provider, port: listener.port, onEvent: (e) => reportTunnel(e, reporter) }) : null;
-  const publicUrl = options.publicUrl !== undefined ? parseUrl(options.publicUrl, "--public-url").href : ((await tunnel?.start()) ?? null);
-  announce(listener, { publicUrl, secret: secret?.value ?? null, verifying: secret !== null && options.skipVerify !== true, routes, events, tunnelAsked: provider !== null }, reporter);
-
-  await interrupted;
-  reporter.info(reporter.err.dim("Stopping: finishing requests under way and flushing the journal (Ctrl-C again to quit at once)..."));
-  await tunnel?.close();
-  const summary = await listener.close();
+  let summary: ListenSummary;
+  try {
+    const publicUrl = givenUrl ?? (await tunnel?.start()) ?? null;
+    announce(listener, { publicUrl, secret: secret?.value ?? null, verifying: secret !== null && options.skipVerify !== true, routes, events, tunnelAsked: provider !== null }, reporter);
+    await interrupted;
+    reporter.info(reporter.err.dim("Stopping: finishing requests under way and flushing the journal (Ctrl-C again to quit at once)..."));
+  } finally {
+    await tunnel?.close();
+    summary = await listener.close();
+  }
   if (reporter.json) reporter.record({ type: "summary", ...snake(summary) });
   else for (const line of renderSummary(summary, reporter.err)) reporter.info(line);
   await reporter.flush();

@@ -66,7 +66,8 @@ export class Forwarder {
   readonly #options: ForwarderOptions;
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #inFlight = new Set<Promise<unknown>>();
-  #waiting = 0;
+  /** `<key> <target>` of every job not yet answered 2xx: in flight or waiting for a retry. */
+  readonly #owed = new Set<string>();
   #closed = false;
 
   constructor(options: ForwarderOptions) {
@@ -78,18 +79,23 @@ export class Forwarder {
     void this.attempt(job, attempt);
   }
 
-  /** One attempt (the first for --pass-through); schedules the next on failure. */
-  attempt(job: ForwardJob, attempt = 1, timeoutMs = this.#options.timeoutMs): Promise<ForwardOutcome> {
-    const run = this.#attempt(job, attempt, timeoutMs);
+  /**
+   * One attempt; schedules the next on failure unless `retry` is false (--pass-through, where the
+   * sender retries and a background retry would deliver twice).
+   */
+  attempt(job: ForwardJob, attempt = 1, timeoutMs = this.#options.timeoutMs, retry = true): Promise<ForwardOutcome> {
+    if (retry) this.#owed.add(`${job.key} ${job.target}`);
+    const run = this.#attempt(job, attempt, timeoutMs, retry);
     this.#inFlight.add(run);
     void run.finally(() => this.#inFlight.delete(run));
     return run;
   }
 
-  async #attempt(job: ForwardJob, attempt: number, timeoutMs: number): Promise<ForwardOutcome> {
+  async #attempt(job: ForwardJob, attempt: number, timeoutMs: number, retry: boolean): Promise<ForwardOutcome> {
     const { headers, resigned } = this.#headersFor(job);
     const result = await deliver({ url: job.target, headers, body: job.body, dispatcher: this.#options.dispatcher, timeoutMs });
-    const retryInMs = result.ok || this.#closed ? null : this.#backoff(attempt);
+    if (result.ok) this.#owed.delete(`${job.key} ${job.target}`);
+    const retryInMs = result.ok || this.#closed || !retry ? null : this.#backoff(attempt);
     const outcome: ForwardOutcome = { job, attempt, result, resigned, retryInMs };
     await this.#options.record({
       type: "forward", seq: Number(job.key.split(":")[1]), key: job.key, id: job.id, target: job.target, ok: result.ok,
@@ -102,10 +108,8 @@ export class Forwarder {
   }
 
   #schedule(job: ForwardJob, attempt: number, delayMs: number): void {
-    this.#waiting += 1;
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
-      this.#waiting -= 1;
       if (!this.#closed) this.enqueue(job, attempt);
     }, delayMs);
     this.#timers.add(timer);
@@ -141,9 +145,9 @@ export class Forwarder {
     return { headers, resigned: true };
   }
 
-  /** Forwards waiting for their next try (their deliveries stay owed in the journal). */
-  get waiting(): number {
-    return this.#waiting;
+  /** Forwards not yet answered 2xx: under way or waiting for a retry (the journal still owes them). */
+  get owed(): number {
+    return this.#owed.size;
   }
 
   /** Stops retrying and waits (up to graceMs) for attempts under way. */

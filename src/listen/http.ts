@@ -52,6 +52,7 @@ const TEXT = { "content-type": "text/plain; charset=utf-8" };
 
 /** The listener's HTTP side: method, size cap and timeouts are enforced before the handler runs. */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
+  const state = { closing: false };
   const server = createServer({
     // node refuses a header timeout longer than the whole-request one.
     headersTimeout: Math.min(options.headerTimeoutMs, options.requestTimeoutMs),
@@ -59,7 +60,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     // Node checks the two timeouts above on this interval (30 s by default): far too coarse.
     connectionsCheckingInterval: Math.min(500, options.headerTimeoutMs),
     keepAliveTimeout: 5_000,
-  }, (req, res) => onRequest(req, res, options));
+  }, (req, res) => {
+    // Once stopping, every answer closes its connection, so keep-alive clients (ngrok's) do not hold the exit.
+    if (state.closing) res.setHeader("connection", "close");
+    res.on("finish", () => { if (state.closing) server.closeIdleConnections(); });
+    onRequest(req, res, options);
+  });
   server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
     const status = error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : error.code === "HPE_HEADER_OVERFLOW" ? 431 : 400;
@@ -78,6 +84,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     host: options.host,
     port: address.port,
     close: () => new Promise<void>((resolve) => {
+      state.closing = true;
       server.close(() => resolve());
       server.closeIdleConnections();
     }),

@@ -10,7 +10,9 @@ import { DEFAULT_TOLERANCE_SECONDS, verify } from "../webhook/verify.js";
 import { type ForwardOutcome, type ForwardRoute, Forwarder, targetsFor } from "./forwarder.js";
 import { type Answer, type ReceivedRequest, type Refusal, startHttpServer } from "./http.js";
 import { type DeliveryRecord, encodeBody, Journal } from "./journal.js";
-import { loadJournal, pendingForwards, decodeBody } from "./journal-read.js";
+
+import { decodeBody } from "./journal.js";
+import { type JournalScan, scanJournal } from "./resume.js";
 import { ListenStats, type ListenSummary } from "./stats.js";
 import { Timeline } from "./timeline.js";
 
@@ -49,6 +51,7 @@ export interface AcceptedDelivery {
   readonly id: string | null;
   readonly receivedAt: number;
   readonly path: string;
+  readonly headers: Readonly<Record<string, string | string[]>>;
   readonly body: Buffer;
   readonly verified: boolean | null;
   readonly scheme: HeaderFamily | null;
@@ -78,7 +81,7 @@ export interface Listener {
   close(): Promise<ListenSummary>;
 }
 
-const DEFAULTS = { host: "127.0.0.1", maxBodyBytes: 1024 * 1024, headerTimeoutMs: 5_000, requestTimeoutMs: 10_000, forwardTimeoutMs: 10_000, passThroughTimeoutMs: 12_000, retryBaseMs: 1_000, retryMaxMs: 30_000 };
+const DEFAULTS = { host: "127.0.0.1", maxBodyBytes: 1024 * 1024, headerTimeoutMs: 3_000, requestTimeoutMs: 6_000, forwardTimeoutMs: 10_000, passThroughTimeoutMs: 12_000, retryBaseMs: 1_000, retryMaxMs: 30_000 };
 
 /** Starts the listener: verify -> journal -> answer -> report and forward, for every POST. */
 export async function startListener(options: ListenerOptions = {}): Promise<Listener> {
@@ -86,8 +89,11 @@ export async function startListener(options: ListenerOptions = {}): Promise<List
   const now = options.now ?? Date.now;
   const emit = options.onEvent ?? ((): void => {});
   const run = `${Math.floor(now() / 1000).toString(36)}${randomBytes(3).toString("hex")}`;
-  const journal = options.journalPath ? await Journal.open(options.journalPath) : null;
   const timeline = new Timeline();
+  // Read the earlier runs first, so a retry of a delivery they took is a duplicate from the start.
+  const earlier = options.journalPath ? await scanJournal(options.journalPath, 20_000) : { ids: [], owed: [] };
+  for (const id of earlier.ids) timeline.markSeen(id);
+  const journal = options.journalPath ? await Journal.open(options.journalPath) : null;
   const stats = new ListenStats(options.journalPath ?? null);
   const routes = options.forward ?? [];
   const signer = options.signer ?? null;
@@ -130,7 +136,9 @@ export async function startListener(options: ListenerOptions = {}): Promise<List
     const parsed = parseDelivery(request.body);
     const duplicate = id !== null && timeline.markSeen(id);
     const reported = options.events === undefined || options.events.length === 0 || (parsed.event !== null && matchesAny(parsed.event, options.events));
-    const forwardTo = duplicate || !reported ? [] : targetsFor(routes, parsed.event);
+    // Under --pass-through the sender retries when the target failed: such a duplicate is owed again.
+    const owedAgain = duplicate && options.passThrough === true && !timeline.wasForwarded(id!);
+    const forwardTo = (duplicate && !owedAgain) || !reported ? [] : targetsFor(routes, parsed.event);
     seq += 1;
     const key = `${run}:${seq}`;
     const record: DeliveryRecord = {
@@ -145,14 +153,16 @@ export async function startListener(options: ListenerOptions = {}): Promise<List
         return reject(request, id, 503, "journal_failed", `Could not write the journal ${journal.path} (${(error as Error).message}): answered 503 so the sender retries.`);
       }
     }
-    const outOfOrderAfter = parsed.botId !== null && parsed.code !== null && !duplicate
+    const outOfOrderAfter = parsed.botId !== null && parsed.code !== null && !duplicate && isBotStatus(parsed)
       ? timeline.observe(parsed.botId, { code: parsed.code, updatedAt: parsed.updatedAt }) : null;
     const delivery: AcceptedDelivery = {
-      key, seq, id, receivedAt: request.receivedAt, path: request.path, body: request.body, verified, scheme, parsed, duplicate, outOfOrderAfter, forwardTo, status: 204,
+      key, seq, id, receivedAt: request.receivedAt, path: request.path, headers: request.headers, body: request.body,
+      verified, scheme, parsed, duplicate, outOfOrderAfter, forwardTo, status: 204,
     };
     const jobs = forwardTo.map((target) => ({ key, id, target, headers: request.headers, body: request.body }));
     if (options.passThrough && forwarder && jobs.length > 0) {
-      const outcome = await forwarder.attempt(jobs[0]!, 1, o.passThroughTimeoutMs);
+      const outcome = await forwarder.attempt(jobs[0]!, 1, o.passThroughTimeoutMs, false);
+      if (outcome.result.ok && id !== null) timeline.markForwarded(id);
       for (const job of jobs.slice(1)) forwarder.enqueue(job);
       const status = outcome.result.status ?? (outcome.result.error === "timeout" ? 504 : 502);
       stats.countDelivery(delivery, reported);
@@ -176,7 +186,7 @@ export async function startListener(options: ListenerOptions = {}): Promise<List
     },
   });
 
-  const resumed = forwarder && options.journalPath ? resumeOwed(options.journalPath, routes, forwarder, emit, run) : Promise.resolve(0);
+  const resumed = Promise.resolve(forwarder && options.journalPath ? resumeOwed(earlier.owed, routes, forwarder, emit, options.journalPath) : 0);
 
   const host = o.host.includes(":") ? `[${o.host}]` : o.host;
   return {
@@ -192,27 +202,26 @@ export async function startListener(options: ListenerOptions = {}): Promise<List
       await forwarder?.close();
       await ownPool?.destroy().catch(() => {});
       await journal?.close();
-      return stats.summary(forwarder?.waiting ?? 0);
+      return stats.summary(forwarder?.owed ?? 0);
     },
   };
 }
 
-/** Forwards a previous run left owed (killed mid-retry, say) are sent again, to targets still configured. */
-async function resumeOwed(path: string, routes: readonly ForwardRoute[], forwarder: Forwarder, emit: (e: ListenerEvent) => void, run: string): Promise<number> {
+/** Forwards an earlier run left owed (killed mid-retry, say) are sent again, to targets still configured. */
+function resumeOwed(owed: JournalScan["owed"], routes: readonly ForwardRoute[], forwarder: Forwarder, emit: (e: ListenerEvent) => void, path: string): number {
   const configured = new Set(routes.map((r) => r.url.href));
-  let state;
-  try {
-    state = await loadJournal(path);
-  } catch {
-    return 0;
-  }
-  const owed = pendingForwards(state).filter((p) => configured.has(p.target) && !p.delivery.key.startsWith(`${run}:`));
-  if (owed.length === 0) return 0;
-  emit({ type: "resumed", count: owed.length, journal: path });
-  for (const { delivery, target, attempts } of owed) {
+  const jobs = owed.filter((p) => configured.has(p.target));
+  if (jobs.length === 0) return 0;
+  emit({ type: "resumed", count: jobs.length, journal: path });
+  for (const { delivery, target, attempts } of jobs) {
     forwarder.enqueue({ key: delivery.key, id: delivery.id, target, headers: delivery.headers, body: decodeBody(delivery) }, attempts + 1);
   }
-  return owed.length;
+  return jobs.length;
+}
+
+/** Bot status events (current and legacy) make up a bot's timeline; recording.done's "done" does not. */
+function isBotStatus(parsed: ParsedEvent): boolean {
+  return parsed.event !== null && parsed.event.startsWith("bot.") && (parsed.shape === "status" || parsed.shape === "legacy_status" || parsed.info === null);
 }
 
 async function defaultPool(): Promise<Dispatcher> {

@@ -7,6 +7,7 @@ import { isOutOfOrder, type StatusPoint } from "../recall/lifecycle.js";
  */
 export class Timeline {
   readonly #ids = new Set<string>();
+  readonly #forwarded = new Set<string>();
   readonly #bots = new Map<string, StatusPoint & { readonly sequence: string[] }>();
   readonly #maxIds: number;
   readonly #maxBots: number;
@@ -22,6 +23,16 @@ export class Timeline {
     this.#ids.add(id);
     if (this.#ids.size > this.#maxIds) this.#ids.delete(this.#ids.values().next().value!);
     return false;
+  }
+
+  /** Records that the delivery with this id reached its target (for --pass-through). */
+  markForwarded(id: string): void {
+    this.#forwarded.add(id);
+    if (this.#forwarded.size > this.#maxIds) this.#forwarded.delete(this.#forwarded.values().next().value!);
+  }
+
+  wasForwarded(id: string): boolean {
+    return this.#forwarded.has(id);
   }
 
   /** Forgets an id (its delivery could not be kept, so a retry is not a duplicate). */

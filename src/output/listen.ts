@@ -1,3 +1,4 @@
+import { encodeBody } from "../listen/journal.js";
 import type { AcceptedDelivery, ListenerEvent } from "../listen/listener.js";
 import type { ListenSummary } from "../listen/stats.js";
 import type { TunnelEvent } from "../listen/tunnel.js";
@@ -19,6 +20,7 @@ export function renderDelivery(d: AcceptedDelivery, style: Style): string {
   const bot = p.botId !== null ? neutralize(p.botId.slice(0, 8)) : "-".padEnd(8);
   const parts = [style.dim(clock(d.receivedAt)), style.dim("-->"), style.bold(event.padEnd(32)), style.dim(bot)];
   if (p.info === null && p.event !== null) parts.push(style.yellow("(unknown event)"));
+  if (p.kind !== "json") parts.push(style.dim(preview(d.body)));
   if (p.code !== null && p.subCode !== null) {
     const meaning = p.subCodeDescription ? `: ${p.subCodeDescription}` : style.yellow(" (unknown sub code)");
     parts.push(`${style.cyan(neutralize(p.subCode))}${meaning}`);
@@ -78,6 +80,13 @@ export function renderSummary(s: ListenSummary, style: Style): string[] {
   return lines;
 }
 
+/** The start of a body that is not a Recall event, as text on one line. */
+function preview(body: Buffer): string {
+  if (body.length === 0) return "(empty body)";
+  const text = neutralize(body.subarray(0, 120).toString("utf8"));
+  return JSON.stringify(body.length > 120 ? `${text.slice(0, 100)}…` : text);
+}
+
 export function formatDelay(ms: number): string {
   return ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 }
@@ -92,6 +101,8 @@ export function listenerRecord(event: ListenerEvent): Record<string, unknown> {
         type: "event", seq: d.seq, id: d.id, event: p.event, bot_id: p.botId, code: p.code, sub_code: p.subCode, sub_code_description: p.subCodeDescription,
         known: p.info !== null, verified: d.verified, scheme: d.scheme, duplicate: d.duplicate, out_of_order: d.outOfOrderAfter !== null,
         out_of_order_after: d.outOfOrderAfter, status: d.status, path: d.path, received_at: new Date(d.receivedAt).toISOString(), forward_to: d.forwardTo,
+        // The exact delivery, so an event line can be verified, replayed or piped into jq.
+        headers: d.headers, ...encodeBody(d.body),
       };
     }
     case "rejected":
