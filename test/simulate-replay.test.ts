@@ -50,7 +50,8 @@ describe("replay inputs", () => {
     assert.equal(capture!.id, "msg_c");
     assert.equal(readReplayEntries(Buffer.from(`[${body("bot.done")},${body("bot.fatal")}]`), "a.json").length, 2);
     assert.throws(() => readReplayEntries(Buffer.from('{"hello":1}'), "x.json"), /x\.json is neither a Recall body/);
-    assert.throws(() => readReplayEntries(Buffer.from(`${body("bot.done")}\nnot json\n${body("bot.done")}`), "y.jsonl"), /y\.jsonl:2 is not a JSON object/);
+    assert.equal(readReplayEntries(Buffer.from(`${body("bot.done")}\nnot json\n${body("bot.done")}`), "y.jsonl").length, 2, "a bad line is skipped");
+    assert.throws(() => readReplayEntries(Buffer.from('{"event": "bot.done",\n  "data": {'), "z.json"), /z\.json is neither JSON nor JSON lines/);
   });
 
   it("resolves event names and globs to the bundled fixtures, from any folder", async () => {

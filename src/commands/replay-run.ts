@@ -1,4 +1,5 @@
 import { UsageError } from "../errors.js";
+import { describeSkipped } from "../output/format.js";
 import { splitPatterns } from "../recall/catalog.js";
 import { readInputs } from "../simulate/replay-inputs.js";
 import { replay, selectEntries } from "../simulate/replay.js";
@@ -14,7 +15,10 @@ export async function runReplay(inputs: readonly string[], options: ReplayComman
   const url = parseUrl(options.to, "--to");
   if (options.raw && options.newId) throw new UsageError("--raw sends the captured headers as they are, so it cannot give a new id: drop one of them.");
   const secret = options.raw ? undefined : requireSecret(options.secret, (w) => reporter.warn(w));
-  const all = await readInputs(inputs, { cwd: ctx.cwd, stdin: () => readAll(ctx.stdin) });
+  const all = await readInputs(inputs, {
+    cwd: ctx.cwd, stdin: () => readAll(ctx.stdin),
+    onSkipped: (source, lines) => reporter.warn(describeSkipped(source, lines)),
+  });
   const entries = select(all, options);
   if (options.raw) {
     const bare = entries.find((e) => e.headers === null);

@@ -6,15 +6,17 @@ import { type CommandContext, reporterFor } from "./context.js";
 import { parseHeaderArgs, readInput, requireSecret } from "./options.js";
 import type { VerifyCommandOptions } from "./verify.js";
 import { readCaptures } from "../webhook/capture.js";
+import { describeSkipped } from "../output/format.js";
 
 export async function runVerify(file: string, options: VerifyCommandOptions, ctx: CommandContext): Promise<number> {
   const reporter = await reporterFor(ctx, options.json === true);
   const signer = new Signer(requireSecret(options.secret, (w) => reporter.warn(w)));
   const bytes = await readInput(file, ctx);
-  const captures = options.header
-    ? [{ headers: parseHeaderArgs(options.header), body: bytes, label: file }]
+  const { captures, skipped } = options.header
+    ? { captures: [{ headers: parseHeaderArgs(options.header), body: bytes, label: file }], skipped: [] }
     : readCaptures(bytes, file);
-  if (captures.length === 0) throw new UsageError(`${file} is empty: give a capture {"headers", "body"}, journal lines, or a raw body with --header.`);
+  if (skipped.length > 0) reporter.warn(describeSkipped(file, skipped));
+  if (captures.length === 0) throw new UsageError(`${file} holds no delivery to verify: give a capture {"headers", "body"}, journal lines, or a raw body with --header.`);
   const now = options.now !== undefined ? () => options.now! * 1000 : ctx.now;
   let invalid = 0;
   for (const capture of captures) {

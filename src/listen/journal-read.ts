@@ -1,55 +1,207 @@
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
+import { isObject, type JsonObject, tryParse } from "../json.js";
 import { decodeBody, type DeliveryRecord, type ForwardRecord, type JournalRecord } from "./journal.js";
 
-/** Every record of a journal, in order; lines that are not records (a torn last line) are skipped. */
-export async function* readJournal(path: string): AsyncGenerator<JournalRecord> {
-  const lines = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of lines) {
-    if (line === "") continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    const type = (value as { type?: unknown } | null)?.type;
-    if (type === "delivery" || type === "forward") yield value as JournalRecord;
-  }
+// The one reader of files that hold deliveries: listen's journal, listen --json output, captures
+// {"headers", "body" | "body_base64"} and bare Recall bodies {"event", "data"}; the listener (on
+// resume), replay and verify all read through it. A file is one JSON document (an object or an
+// array), or JSON lines. Lines that are not JSON, or JSON that is none of these, are skipped
+// wherever they are, and counted for the caller to warn about: a run killed mid-write leaves a torn
+// line, and the next run appends after it. Records of listen --json's other types (ready, forward,
+// tunnel, summary) are skipped silently.
+
+/** One delivery-holding value of a file, in file order. */
+export interface JournalItem {
+  /** Where it is, appended to the file's name in messages: ":5" (a line), "[2]" (an array element), "" (the whole file). */
+  readonly where: string;
+  /** The whole file is this one object: its bytes are the exact body of a bare Recall body. */
+  readonly wholeFile: boolean;
+  /**
+   * `capture`: has headers and body or body_base64, whatever else (journal deliveries among them);
+   * `body`: a bare Recall body; `unknown`: a whole-file document that is neither (lines like it are skipped).
+   */
+  readonly kind: "capture" | "body" | "unknown";
+  readonly value: unknown;
 }
 
 export interface JournalState {
+  /** The journal's delivery records (`type: "delivery"`), in order. */
   readonly deliveries: DeliveryRecord[];
-  /** The latest forward record for each `<key> <target>`. */
+  /** The forward record that settles each `<key> <target>`: its first ok attempt, else its latest. */
   readonly lastForward: Map<string, ForwardRecord>;
+  /** Captures (journal deliveries among them) and bare bodies, in order. */
+  readonly items: JournalItem[];
+  /** 1-based numbers of the lines skipped as unreadable. */
+  readonly skipped: number[];
+  /** Lines (or documents) that were understood, skipped silently ones included. */
+  readonly readable: number;
 }
 
-/** Reads a whole journal into deliveries and the last forward attempt of each. */
-export async function loadJournal(path: string): Promise<JournalState> {
-  const deliveries: DeliveryRecord[] = [];
-  const lastForward = new Map<string, ForwardRecord>();
-  for await (const record of readJournal(path)) {
-    if (record.type === "delivery") deliveries.push(record);
-    else lastForward.set(`${record.key} ${record.target}`, record);
+type Classified =
+  | { readonly kind: "capture"; readonly delivery: DeliveryRecord | null }
+  | { readonly kind: "body" }
+  | { readonly kind: "forward"; readonly forward: ForwardRecord | null }
+  | { readonly kind: "other" }
+  | { readonly kind: "unreadable" };
+
+/** What one parsed value is. */
+function classify(value: unknown): Classified {
+  if (!isObject(value)) return { kind: "unreadable" };
+  const type = value["type"];
+  if (isCapture(value)) {
+    const journaled = type === "delivery" && typeof value["key"] === "string";
+    return { kind: "capture", delivery: journaled ? (value as unknown as DeliveryRecord) : null };
   }
-  return { deliveries, lastForward };
+  if (type === "forward") {
+    // listen --json's forward records have no target: nothing to settle.
+    const settles = typeof value["target"] === "string" && forwardKey(value) !== null;
+    return { kind: "forward", forward: settles ? (value as unknown as ForwardRecord) : null };
+  }
+  if (type === "delivery") return { kind: "unreadable" }; // a delivery record without its body
+  if (typeof type === "string") return { kind: "other" }; // listen --json: ready, event, tunnel, summary
+  if (typeof value["event"] === "string" && isObject(value["data"])) return { kind: "body" };
+  return { kind: "unreadable" };
+}
+
+/** Accumulates a file's lines into a JournalState in one pass. */
+class JournalScanner {
+  readonly deliveries: DeliveryRecord[] = [];
+  readonly lastForward = new Map<string, ForwardRecord>();
+  readonly items: JournalItem[] = [];
+  readonly skipped: number[] = [];
+  readable = 0;
+
+  /** One line of JSON lines; returns the journal record it holds, if any. */
+  line(text: string, n: number): JournalRecord | null {
+    const trimmed = text.trim();
+    if (trimmed === "") return null;
+    const value = tryParse(trimmed);
+    const what = classify(value);
+    if (what.kind === "unreadable") {
+      this.skipped.push(n);
+      return null;
+    }
+    this.readable += 1;
+    if (what.kind === "capture" || what.kind === "body") this.items.push({ where: `:${n}`, wholeFile: false, kind: what.kind, value });
+    if (what.kind === "capture" && what.delivery) this.deliveries.push(what.delivery);
+    if (what.kind === "forward" && what.forward) this.#settle(what.forward);
+    return what.kind === "capture" ? what.delivery : what.kind === "forward" ? what.forward : null;
+  }
+
+  /** A file that is one JSON document: an object, or an array of them; anything else in it is `unknown`. */
+  document(value: unknown): void {
+    const values: unknown[] = Array.isArray(value) ? value : [value];
+    values.forEach((v, i) => {
+      const what = classify(v);
+      const kind = what.kind === "capture" || what.kind === "body" ? what.kind : "unknown";
+      this.readable += 1;
+      this.items.push({ where: values.length > 1 ? `[${i}]` : "", wholeFile: !Array.isArray(value), kind, value: v });
+      if (what.kind === "capture" && what.delivery) this.deliveries.push(what.delivery);
+    });
+  }
+
+  state(): JournalState {
+    return { deliveries: this.deliveries, lastForward: this.lastForward, items: this.items, skipped: this.skipped, readable: this.readable };
+  }
+
+  /** Keeps the first ok attempt of each delivery and target, else the latest. */
+  #settle(forward: ForwardRecord): void {
+    const key = `${forwardKey(forward as unknown as JsonObject)} ${forward.target}`;
+    if (this.lastForward.get(key)?.ok !== true) this.lastForward.set(key, forward);
+  }
+}
+
+/** Has headers and a body, whatever else it has: a capture, a journal delivery, listen --json's event. */
+export function isCapture(value: JsonObject): boolean {
+  return isObject(value["headers"]) && (typeof value["body"] === "string" || typeof value["body_base64"] === "string");
+}
+
+/** A capture's headers (values as text; others dropped) and its exact body bytes. */
+export function readCapture(value: JsonObject): { headers: Record<string, string | string[]>; body: Buffer } {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, v] of Object.entries(isObject(value["headers"]) ? value["headers"] : {})) {
+    if (typeof v === "string") headers[name] = v;
+    else if (Array.isArray(v)) headers[name] = v.map(String);
+    else if (typeof v === "number") headers[name] = String(v);
+  }
+  return { headers, body: decodeBody(value as { body?: string; body_base64?: string }) };
+}
+
+/** What forward records and deliveries are matched by: the journal's key, or the message id in journals without keys. */
+function forwardKey(value: JsonObject): string | null {
+  if (typeof value["key"] === "string") return value["key"];
+  return typeof value["id"] === "string" ? value["id"] : null;
+}
+
+/** Reads a whole file's bytes: one JSON document, or JSON lines. Linear in the file's size. */
+export function parseJournal(input: Buffer | string): JournalState {
+  const text = typeof input === "string" ? input : input.toString("utf8");
+  const scanner = new JournalScanner();
+  if (text.trim() === "") return scanner.state();
+  const whole = tryParse(text);
+  if (whole !== undefined) {
+    scanner.document(whole);
+    return scanner.state();
+  }
+  let start = 0;
+  for (let n = 1; start <= text.length; n += 1) {
+    const end = text.indexOf("\n", start);
+    scanner.line(text.slice(start, end === -1 ? text.length : end), n);
+    if (end === -1) break;
+    start = end + 1;
+  }
+  return scanner.state();
+}
+
+/** Every journal record of a journal file, in order; unreadable lines are skipped. */
+export async function* readJournal(path: string): AsyncGenerator<JournalRecord> {
+  const scanner = new JournalScanner();
+  let n = 0;
+  for await (const line of lines(path)) {
+    n += 1;
+    const record = scanner.line(line, n);
+    if (record) yield record;
+  }
+}
+
+/** Reads a journal file as it streams: deliveries, the forwards that settle them, and the lines skipped. */
+export async function loadJournal(path: string): Promise<JournalState> {
+  const scanner = new JournalScanner();
+  let n = 0;
+  for await (const line of lines(path)) scanner.line(line, (n += 1));
+  return scanner.state();
+}
+
+function lines(path: string): AsyncIterable<string> {
+  return createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
+}
+
+/** The forward targets of a delivery (or capture) that no forward record shows an ok attempt to. */
+export function owedTargets(state: Pick<JournalState, "lastForward">, delivery: { readonly key?: unknown; readonly id?: unknown; readonly forward_to?: unknown }): string[] {
+  const targets = Array.isArray(delivery.forward_to) ? delivery.forward_to.filter((t): t is string => typeof t === "string") : [];
+  const key = forwardKey(delivery as JsonObject);
+  return targets.filter((t) => state.lastForward.get(`${key} ${t}`)?.ok !== true);
+}
+
+/**
+ * Whether a delivery is still owed to some forward target: null when it has none (not journaled with
+ * --forward-to), else true when some target has no ok attempt. What replay --only-failed selects.
+ */
+export function forwardFailed(state: Pick<JournalState, "lastForward">, delivery: { readonly key?: unknown; readonly id?: unknown; readonly forward_to?: unknown }): boolean | null {
+  if (!Array.isArray(delivery.forward_to) || delivery.forward_to.length === 0) return null;
+  return owedTargets(state, delivery).length > 0;
 }
 
 /** Deliveries owed to a target: planned for it and never forwarded to it with success. */
-export function pendingForwards(state: JournalState): { delivery: DeliveryRecord; target: string; attempts: number }[] {
+export function pendingForwards(state: Pick<JournalState, "deliveries" | "lastForward">): { delivery: DeliveryRecord; target: string; attempts: number }[] {
   const out: { delivery: DeliveryRecord; target: string; attempts: number }[] = [];
   for (const delivery of state.deliveries) {
-    for (const target of delivery.forward_to ?? []) {
-      const last = state.lastForward.get(`${delivery.key} ${target}`);
-      if (!last?.ok) out.push({ delivery, target, attempts: last?.attempt ?? 0 });
+    for (const target of owedTargets(state, delivery)) {
+      out.push({ delivery, target, attempts: state.lastForward.get(`${delivery.key} ${target}`)?.attempt ?? 0 });
     }
   }
   return out;
-}
-
-/** Deliveries whose forward failed or never happened (no ok attempt to some target). */
-export function failedDeliveries(state: JournalState): DeliveryRecord[] {
-  return state.deliveries.filter((d) => (d.forward_to ?? []).some((t) => state.lastForward.get(`${d.key} ${t}`)?.ok !== true));
 }
 
 export { decodeBody };

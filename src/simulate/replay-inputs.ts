@@ -3,7 +3,7 @@ import { extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "../errors.js";
 import { eventsMatching, findEvent } from "../recall/catalog.js";
-import { type ReplayEntry, readReplayEntries } from "./replay-read.js";
+import { type ReplayEntry, readReplayFile } from "./replay-read.js";
 
 /** The bundled fixtures, found from this file so replay works from any folder once installed. */
 export const FIXTURES_DIR = fileURLToPath(new URL("../../fixtures/events/", import.meta.url));
@@ -13,6 +13,8 @@ export interface InputOptions {
   readonly fixturesDir?: string;
   /** Reads standard input for "-". */
   readonly stdin?: () => Promise<Buffer>;
+  /** Hears of lines skipped as unreadable (a torn journal line, say), with the 1-based line numbers. */
+  readonly onSkipped?: (source: string, lines: readonly number[]) => void;
 }
 
 /**
@@ -22,7 +24,11 @@ export interface InputOptions {
 export async function readInputs(args: readonly string[], options: InputOptions): Promise<ReplayEntry[]> {
   const out: ReplayEntry[] = [];
   for (const arg of args) {
-    for (const source of await sourcesOf(arg, options)) out.push(...readReplayEntries(source.bytes, source.label));
+    for (const source of await sourcesOf(arg, options)) {
+      const file = readReplayFile(source.bytes, source.label);
+      if (file.skipped.length > 0) options.onSkipped?.(source.label, file.skipped);
+      out.push(...file.entries);
+    }
   }
   return out;
 }

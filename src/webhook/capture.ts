@@ -1,4 +1,6 @@
 import { UsageError } from "../errors.js";
+import type { JsonObject } from "../json.js";
+import { parseJournal, readCapture } from "../listen/journal-read.js";
 
 /** A delivery as captured: its headers and its exact body bytes. */
 export interface Capture {
@@ -8,51 +10,32 @@ export interface Capture {
   readonly label: string;
 }
 
+export interface CaptureFile {
+  readonly captures: Capture[];
+  /** 1-based numbers of lines skipped: not JSON, or nothing to verify (a bare body has no headers). */
+  readonly skipped: readonly number[];
+}
+
 /**
  * Reads captures from a file: one JSON object `{"headers", "body"}` (or `body_base64`), or JSON
- * lines of such objects, as `listen` journals them.
+ * lines of such objects: listen's journal (its forward records are ignored) or listen --json output.
  */
-export function readCaptures(bytes: Buffer, source: string): Capture[] {
-  const text = bytes.toString("utf8");
-  if (text.trim() === "") return [];
-  const whole = tryParse(text);
-  if (whole !== undefined) return [toCapture(whole, source)];
-  const out: Capture[] = [];
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i += 1) {
-    const line = lines[i]!.trim();
-    if (line === "") continue;
-    const value = tryParse(line);
-    if (value === undefined) {
-      throw new UsageError(`${source}:${i + 1} is not JSON: verify takes a capture {"headers", "body"} or journal lines; for a raw body pass its headers with --header.`);
+export function readCaptures(bytes: Buffer, source: string): CaptureFile {
+  const state = parseJournal(bytes);
+  const skipped = [...state.skipped];
+  const captures: Capture[] = [];
+  for (const item of state.items) {
+    const label = `${source}${item.where}`;
+    if (item.kind === "capture") {
+      captures.push({ ...readCapture(item.value as JsonObject), label });
+    } else if (item.where.startsWith(":")) {
+      skipped.push(Number(item.where.slice(1)));
+    } else {
+      throw new UsageError(`${label} has no "headers" and "body": for a bare body, pass its signature headers with --header "webhook-id: ..." (three times).`);
     }
-    out.push(toCapture(value, `${source}:${i + 1}`));
   }
-  return out;
-}
-
-function tryParse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+  if (captures.length === 0 && state.readable === 0 && skipped.length > 0) {
+    throw new UsageError(`${source} is not JSON: verify takes a capture {"headers", "body"} or journal lines; for a raw body pass its headers with --header.`);
   }
-}
-
-function toCapture(value: unknown, label: string): Capture {
-  const record = value as { headers?: unknown; body?: unknown; body_base64?: unknown };
-  const hasBody = typeof record?.body === "string" || typeof record?.body_base64 === "string";
-  if (typeof value !== "object" || value === null || typeof record.headers !== "object" || record.headers === null || !hasBody) {
-    throw new UsageError(
-      `${label} has no "headers" and "body": for a bare body, pass its signature headers with --header "webhook-id: ..." (three times).`,
-    );
-  }
-  const body = typeof record.body_base64 === "string" ? Buffer.from(record.body_base64, "base64") : Buffer.from(record.body as string, "utf8");
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, v] of Object.entries(record.headers as Record<string, unknown>)) {
-    if (typeof v === "string") headers[name] = v;
-    else if (Array.isArray(v)) headers[name] = v.map(String);
-    else if (typeof v === "number") headers[name] = String(v);
-  }
-  return { headers, body, label };
+  return { captures, skipped: skipped.sort((a, b) => a - b) };
 }
