@@ -1,4 +1,4 @@
-import { deliveryJson, renderDeliveryRecord, renderSummary, summaryJson } from "../output/report.js";
+import { deliveryJson, renderDeliveryRecord, renderRunSummary, summaryJson } from "../output/report.js";
 import type { Reporter, Spinner } from "../output/reporter.js";
 import type { DeliveryRecord, RunSummary } from "../simulate/report.js";
 import { hintFor } from "../webhook/deliver.js";
@@ -50,7 +50,7 @@ export async function startReportPrinter(reporter: Reporter, ctx: CommandContext
       spinner?.stop();
       for (const record of held) print(record);
       if (reporter.json) reporter.record(summaryJson(summary));
-      else for (const line of renderSummary(summary, reporter.out, options.lanes)) reporter.data(line);
+      else for (const line of renderRunSummary(summary, reporter.out, options.lanes)) reporter.data(line);
       return summary.interrupted ? 130 : summary.ok ? 0 : 1;
     },
   };

@@ -1,7 +1,7 @@
 import { UsageError } from "../errors.js";
 import { findScenario, listScenarios, scenarioSteps, subCodesOf, withSubCode, durationMs } from "../recall/scenarios.js";
 import type { Reporter } from "../output/reporter.js";
-import { formatMs } from "../output/delivery.js";
+import { formatMs } from "../output/format.js";
 import { type SimulateOptions, simulate } from "../simulate/simulate.js";
 import { type CommandContext, reporterFor } from "./context.js";
 import { interruptSignal, proxyDispatcher, startReportPrinter } from "./delivery-report.js";

@@ -1,4 +1,5 @@
 import type { DeliveryResult } from "../webhook/deliver.js";
+import { formatMs } from "./format.js";
 import { neutralize } from "./sanitize.js";
 import type { Style } from "./style.js";
 
@@ -17,17 +18,11 @@ export function renderDeliveryResult(line: DeliveryLine, style: Style): string[]
   const indent = line.indent ?? "";
   const status = result.status === null ? style.red(result.error ?? "error") : result.ok ? style.green(String(result.status)) : style.red(String(result.status));
   const attempt = line.attempt !== undefined && line.attempt > 1 ? style.dim(` attempt ${line.attempt}`) : "";
-  const out = [`${indent}${style.dim("<--")} ${status} POST ${line.url}  ${formatMs(result.latencyMs)}  ${style.dim(line.id)}${attempt}`];
+  const out = [`${indent}${style.dim("<--")} ${status} POST ${neutralize(line.url)}  ${formatMs(result.latencyMs)}  ${style.dim(neutralize(line.id))}${attempt}`];
   if (!result.ok) {
     if (result.errorMessage) out.push(`${indent}    ${style.red(neutralize(result.errorMessage))}`);
     if (result.body) out.push(`${indent}    ${style.dim("body:")} ${neutralize(result.body.trim().slice(0, 300))}`);
-    if (line.hint) out.push(`${indent}    ${style.yellow("hint:")} ${line.hint}`);
+    if (line.hint) out.push(`${indent}    ${style.yellow("hint:")} ${neutralize(line.hint)}`);
   }
   return out;
-}
-
-export function formatMs(ms: number): string {
-  if (ms < 10) return `${ms.toFixed(1)} ms`;
-  if (ms < 10_000) return `${Math.round(ms)} ms`;
-  return `${(ms / 1000).toFixed(1)} s`;
 }

@@ -1,5 +1,5 @@
 import type { DeliveryRecord, RunSummary } from "../simulate/report.js";
-import { formatMs } from "./delivery.js";
+import { clock, formatMs, roundMs } from "./format.js";
 import { neutralize } from "./sanitize.js";
 import type { Style } from "./style.js";
 
@@ -17,24 +17,24 @@ export function renderDeliveryRecord(record: DeliveryRecord, hint: string | null
   ].filter((m) => m !== "").join(" ");
   const who = record.bot === null ? record.lane : record.bot.slice(0, 8);
   const line = [
-    style.dim(clockTime(record.sentAt)),
+    style.dim(clock(record.sentAt)),
     neutralize(record.event).padEnd(30),
     style.cyan(neutralize(who).padEnd(8)),
     status,
     formatMs(record.latencyMs).padStart(8),
-    style.dim(record.id),
+    style.dim(neutralize(record.id)),
   ].join("  ");
   const out = [marks === "" ? line : `${line}  ${marks}`];
   if (!record.ok && !record.willRetry) {
     if (record.errorMessage) out.push(`          ${style.red(neutralize(record.errorMessage))}`);
     if (record.responseBody) out.push(`          ${style.dim("body:")} ${neutralize(record.responseBody.slice(0, 300))}`);
-    if (hint) out.push(`          ${style.yellow("hint:")} ${hint}`);
+    if (hint) out.push(`          ${style.yellow("hint:")} ${neutralize(hint)}`);
   }
   return out;
 }
 
-/** The summary block, ending in one verdict line. */
-export function renderSummary(summary: RunSummary, style: Style, what = "bots"): string[] {
+/** The summary block of a simulate or replay run, ending in one verdict line. */
+export function renderRunSummary(summary: RunSummary, style: Style, what = "bots"): string[] {
   const count = (n: number, text: string): string => (n === 0 ? style.green(`0 ${text}`) : style.red(`${n} ${text}`));
   const extra = [
     summary.duplicates > 0 ? `${summary.duplicates} duplicate${summary.duplicates === 1 ? "" : "s"}` : "",
@@ -76,7 +76,7 @@ export function deliveryJson(record: DeliveryRecord): Record<string, unknown> {
     duplicate: record.duplicate,
     status: record.status,
     ok: record.ok,
-    latency_ms: round(record.latencyMs),
+    latency_ms: roundMs(record.latencyMs),
     error: record.errorMessage,
     will_retry: record.willRetry,
     timestamp: record.timestamp,
@@ -96,20 +96,11 @@ export function summaryJson(summary: RunSummary): Record<string, unknown> {
     non_2xx: summary.non2xx,
     errors: summary.errors,
     failed: summary.failed,
-    latency_ms: { p50: round(summary.latency.p50), p95: round(summary.latency.p95), max: round(summary.latency.max) },
+    latency_ms: { p50: roundMs(summary.latency.p50), p95: roundMs(summary.latency.p95), max: roundMs(summary.latency.max) },
     over_15s: summary.overLimit,
     lanes: summary.lanes,
     failed_lanes: summary.failedLanes,
     duration_ms: Math.round(summary.durationMs),
     interrupted: summary.interrupted,
   };
-}
-
-function clockTime(ms: number): string {
-  const d = new Date(ms);
-  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 10) / 10;
 }
