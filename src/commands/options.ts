@@ -27,6 +27,15 @@ export function decimal(min: number, max = Number.POSITIVE_INFINITY): (value: st
   };
 }
 
+/** The --speed factor: 0 (as fast as possible), or from 0.001 (a thousand times slower than real). */
+export function speedFactor(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || (n !== 0 && (n < 0.001 || n > 1_000_000))) {
+    throw new InvalidArgumentError("expected 0 (as fast as possible) or a factor from 0.001 to 1000000 (1 is real time).");
+  }
+  return n;
+}
+
 /** `--metadata k=v` entries as an object. */
 export function parseMetadata(entries: readonly string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};

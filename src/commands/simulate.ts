@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
+import { UsageError } from "../errors.js";
 import { type CommandContext, collect, jsonOption, secretOption } from "./context.js";
-import { decimal, integer } from "./options.js";
+import { decimal, integer, speedFactor } from "./options.js";
 
 export interface SimulateCommandOptions {
   to?: string;
@@ -33,7 +34,7 @@ export function simulateCommand(ctx: CommandContext): Command {
     .option("--all-sub-codes", "one bot per sub code of that step (e.g. every fatal sub code)")
     .option("-n, --bots <n>", "lifecycles in parallel (per sub code with --all-sub-codes)", integer(1, 100_000), 1)
     .option("-c, --concurrency <n>", "bots running at once", integer(1, 10_000), 10)
-    .option("--speed <factor>", "1 = Recall's real spacing (about a minute a lifecycle), 0 = as fast as possible", decimal(0), 10)
+    .option("--speed <factor>", "1 = Recall's real spacing (about a minute a lifecycle), 0 = as fast as possible", speedFactor, 10)
     .option("--duplicates <rate>", "share of deliveries sent twice (same id, fresh timestamp), 0 to 1", decimal(0, 1))
     .option("--reorder", "swap one pair of neighbouring deliveries per bot")
     .option("--retries <n>", "retry non-2xx answers on Svix's schedule (5 s, 5 min, 30 min, ...) divided by --speed", integer(0, 7), 0)
@@ -53,7 +54,10 @@ Examples:
   $ recall-hooks simulate lifecycle --to http://localhost:3000/webhooks/recall --secret whsec_...
   $ recall-hooks simulate lifecycle --to $URL --scenario fatal --all-sub-codes --speed 0
   $ recall-hooks simulate lifecycle --to $URL --bots 50 --speed 0 --duplicates 0.1 --reorder --json`)
-    .action(async (options: SimulateCommandOptions) => {
+    // lifecycle is the default subcommand: `simulate bogus` lands here with "bogus" as an argument.
+    .action(async (options: SimulateCommandOptions, command: Command) => {
+      const unknown = command.args[0];
+      if (unknown !== undefined) throw await unknownCommand(unknown);
       const { runSimulate } = await import("./simulate-run.js");
       ctx.exitCode = await runSimulate(options, ctx);
     });
@@ -61,6 +65,14 @@ Examples:
     .description("drive bots through Recall lifecycles against an endpoint (see `simulate lifecycle --help`)")
     .addCommand(lifecycle, { isDefault: true });
   // addCommand does not pass the program's error handling down: copy it when the subcommand runs.
-  simulate.hook("preSubcommand", (parent, sub) => { sub.copyInheritedSettings(parent); });
+  // It copies allowExcessArguments too: let lifecycle take the stray word and name it.
+  simulate.hook("preSubcommand", (parent, sub) => { sub.copyInheritedSettings(parent).allowExcessArguments(); });
   return simulate;
+}
+
+/** `simulate fatal` most likely means the scenario; anything else, the one command there is. */
+async function unknownCommand(word: string): Promise<UsageError> {
+  const { listScenarios } = await import("../recall/scenarios.js");
+  const fix = listScenarios().some((s) => s.name === word) ? `simulate lifecycle --scenario ${word}` : "simulate lifecycle";
+  return new UsageError(`unknown simulate command "${word}": use \`${fix}\` (scenarios: \`simulate lifecycle --list\`).`);
 }

@@ -61,6 +61,9 @@ export interface SendOptions {
   readonly extraHeaders?: Readonly<Record<string, string>>;
 }
 
+/** The longest wait a Node timer takes; longer ones fire at once with a TimeoutOverflowWarning. */
+export const MAX_DELAY_MS = 2 ** 31 - 1;
+
 const realSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   delay(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
 
@@ -137,7 +140,7 @@ class LaneSender {
 
   async #wait(ms: number): Promise<void> {
     const speed = this.#options.speed ?? 0;
-    if (speed > 0 && ms > 0) await this.#sleep(ms / speed, this.#options.signal);
+    if (speed > 0 && ms > 0) await this.#sleep(Math.min(ms / speed, MAX_DELAY_MS), this.#options.signal);
   }
 
   async #attempt(lane: string, message: Outgoing, attempt: number): Promise<void> {
