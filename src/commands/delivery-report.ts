@@ -62,15 +62,3 @@ export function interruptSignal(ctx: CommandContext): AbortSignal {
   void ctx.interruption().then(() => controller.abort());
   return controller.signal;
 }
-
-/**
- * A keep-alive pool that honours HTTP(S)_PROXY for remote targets, when one is set; otherwise
- * undefined and the engine makes its own pool. The caller closes what it gets.
- */
-export async function proxyDispatcher(env: CommandContext["env"]): Promise<import("undici").Dispatcher | undefined> {
-  const proxied = env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy;
-  if (!proxied) return undefined;
-  const { EnvHttpProxyAgent } = await import("undici");
-  const noProxy = [env.NO_PROXY ?? env.no_proxy, "localhost", "127.0.0.1", "::1"].filter(Boolean).join(",");
-  return new EnvHttpProxyAgent({ noProxy, keepAliveTimeout: 4_000 });
-}

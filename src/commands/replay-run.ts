@@ -2,10 +2,11 @@ import { UsageError } from "../errors.js";
 import { describeSkipped } from "../output/format.js";
 import { splitPatterns } from "../recall/catalog.js";
 import { readInputs } from "../simulate/replay-inputs.js";
+import { poolSize } from "../simulate/engine.js";
 import { replay, selectEntries } from "../simulate/replay.js";
 import type { ReplayEntry } from "../simulate/replay-read.js";
 import { type CommandContext, readAll, reporterFor } from "./context.js";
-import { interruptSignal, proxyDispatcher, startReportPrinter } from "./delivery-report.js";
+import { interruptSignal, startReportPrinter } from "./delivery-report.js";
 import { parseUrl, requireSecret } from "./options.js";
 import type { ReplayCommandOptions } from "./replay.js";
 
@@ -28,7 +29,8 @@ export async function runReplay(inputs: readonly string[], options: ReplayComman
     reporter.warn(`Nothing to replay: ${all.length} deliveries read, none left after ${options.onlyFailed ? "--only-failed" : "--events"}.`);
     return 0;
   }
-  const dispatcher = await proxyDispatcher(ctx.env);
+  const { createDispatcher } = await import("../webhook/deliver.js");
+  const dispatcher = await createDispatcher(ctx.env, { connections: poolSize(options.concurrency) });
   try {
     if (!reporter.json) reporter.info(`Replaying ${entries.length} deliver${entries.length === 1 ? "y" : "ies"} -> ${url.href}${options.raw ? " (raw: captured headers)" : ", signed now"}`);
     const printer = await startReportPrinter(reporter, ctx, { url: url.href, total: entries.length, lanes: options.realtime ? "runs" : "inputs" });
@@ -38,11 +40,11 @@ export async function runReplay(inputs: readonly string[], options: ReplayComman
       onDelivery: printer.onDelivery, signal: interruptSignal(ctx),
       ...(secret && { secret }),
       ...(options.headers && { headers: options.headers }),
-      ...(dispatcher && { dispatcher }),
+      dispatcher,
     });
     return printer.finish(report.summary);
   } finally {
-    await dispatcher?.close();
+    await dispatcher.close();
   }
 }
 

@@ -2,30 +2,44 @@ import { UsageError } from "../errors.js";
 import { buildEvent, newMessageId, serializeEvent } from "../recall/build.js";
 import { findEvent } from "../recall/catalog.js";
 import { renderDeliveryResult } from "../output/delivery.js";
+import { roundMs } from "../output/format.js";
 import { renderCurl, renderHttp, renderSignedHeaders } from "../output/request.js";
+import type { DeliveryResult } from "../webhook/deliver.js";
 import { type SignedRequest, Signer, unixSeconds } from "../webhook/sign.js";
 import { type CommandContext, reporterFor } from "./context.js";
 import { parseMetadata, parseUrl, readInput, requireSecret } from "./options.js";
 import type { SignCommandOptions } from "./sign.js";
 
 export async function runSign(file: string | undefined, options: SignCommandOptions, ctx: CommandContext): Promise<number> {
+  if (options.json && options.format !== undefined) throw new UsageError("--json prints JSON; drop --format or --json.");
   const format = options.json ? "json" : options.format ?? "headers";
   const reporter = await reporterFor(ctx, format === "json");
   const secret = requireSecret(options.secret, (w) => reporter.warn(w));
   const body = await readBody(file, options, ctx);
+  if (body === "") reporter.warn("signing an empty body: Recall never sends one; check the file.");
   const id = options.id ?? newMessageId();
   const timestamp = options.timestamp ?? unixSeconds(ctx.now());
   const signed = new Signer(secret).sign(id, timestamp, body, options.headers);
   const url = options.send ?? options.url ?? "http://localhost:3000/webhooks/recall";
   const target = parseUrl(url, options.send ? "--send" : "--url");
 
-  if (!options.send || options.format || options.json) printSigned(signed, format, target, reporter);
-  if (!options.send) return 0;
-
-  const { deliver, hintFor } = await import("../webhook/deliver.js");
-  const result = await deliver({ url: target, headers: { "content-type": "application/json", ...signed.headers }, body: signed.body });
+  if (!options.send) {
+    printSigned(signed, format, target, reporter);
+    return 0;
+  }
+  // With --send: the request as asked (--format), then the answer; JSON is one document of both.
+  if (options.format !== undefined && format !== "json") printSigned(signed, format, target, reporter);
+  const { createDispatcher, deliver, hintFor } = await import("../webhook/deliver.js");
+  const dispatcher = await createDispatcher(ctx.env, { connections: 1 });
+  let result: DeliveryResult;
+  try {
+    result = await deliver({ url: target, headers: { "content-type": "application/json", ...signed.headers }, body: signed.body, dispatcher });
+  } finally {
+    await dispatcher.close();
+  }
   if (reporter.json) {
-    reporter.record({ type: "delivery", id, url: target.href, status: result.status, latency_ms: round(result.latencyMs), error: result.errorMessage, body: result.ok ? undefined : result.body });
+    const response = { url: target.href, status: result.status, ok: result.ok, latency_ms: roundMs(result.latencyMs), error: result.errorMessage, body: result.body };
+    reporter.record({ ...signedJson(signed), response });
   } else {
     for (const line of renderDeliveryResult({ id, url: target.href, result, hint: hintFor(result, target.href) }, reporter.out)) reporter.data(line);
   }
@@ -63,7 +77,7 @@ async function readBody(file: string | undefined, options: SignCommandOptions, c
 function printSigned(signed: SignedRequest, format: string, url: URL, reporter: Awaited<ReturnType<typeof reporterFor>>): void {
   switch (format) {
     case "json":
-      reporter.record({ id: signed.id, timestamp: signed.timestamp, signature: signed.signature, headers: signed.headers, body: signed.body });
+      reporter.record(signedJson(signed));
       return;
     case "curl":
       reporter.data(renderCurl(signed, url));
@@ -76,6 +90,7 @@ function printSigned(signed: SignedRequest, format: string, url: URL, reporter: 
   }
 }
 
-function round(ms: number): number {
-  return Math.round(ms * 10) / 10;
+/** `sign --format json`: the request as signed; body is the exact signed string. */
+function signedJson(signed: SignedRequest): Record<string, unknown> {
+  return { id: signed.id, timestamp: signed.timestamp, signature: signed.signature, headers: signed.headers, body: signed.body };
 }

@@ -3,8 +3,9 @@ import { findScenario, listScenarios, scenarioSteps, subCodesOf, withSubCode, du
 import type { Reporter } from "../output/reporter.js";
 import { formatMs } from "../output/format.js";
 import { type SimulateOptions, simulate } from "../simulate/simulate.js";
+import { poolSize } from "../simulate/engine.js";
 import { type CommandContext, reporterFor } from "./context.js";
-import { interruptSignal, proxyDispatcher, startReportPrinter } from "./delivery-report.js";
+import { interruptSignal, startReportPrinter } from "./delivery-report.js";
 import { parseMetadata, parseUrl, requireSecret } from "./options.js";
 import type { SimulateCommandOptions } from "./simulate.js";
 
@@ -21,14 +22,15 @@ export async function runSimulate(options: SimulateCommandOptions, ctx: CommandC
   }
   const url = parseUrl(options.to, "--to");
   const secret = requireSecret(options.secret, (w) => reporter.warn(w));
-  const dispatcher = await proxyDispatcher(ctx.env);
+  const { createDispatcher } = await import("../webhook/deliver.js");
+  const dispatcher = await createDispatcher(ctx.env, { connections: poolSize(options.concurrency) });
   try {
     if (!reporter.json) reporter.info(banner(options, base, url.href));
     const printer = await startReportPrinter(reporter, ctx, { url: url.href, total: base.total, lanes: "bots" });
-    const report = await simulate({ ...libraryOptions(options), to: url, secret, onDelivery: printer.onDelivery, signal: interruptSignal(ctx), ...(dispatcher && { dispatcher }) });
+    const report = await simulate({ ...libraryOptions(options), to: url, secret, onDelivery: printer.onDelivery, signal: interruptSignal(ctx), dispatcher });
     return printer.finish(report.summary);
   } finally {
-    await dispatcher?.close();
+    await dispatcher.close();
   }
 }
 

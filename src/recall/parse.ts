@@ -1,10 +1,9 @@
 import type { ParsedEvent, PayloadShape } from "./types.js";
+import { isObject, type JsonObject, tryParse } from "../json.js";
 import { findEvent, findSubCode } from "./catalog.js";
 
 // Called once per delivery by the listener: one JSON.parse, no copies, never throws. Whatever Recall
 // sends is kept as sent; the catalog only adds descriptions.
-
-type JsonObject = Record<string, unknown>;
 
 const DECODER = new TextDecoder("utf-8", { fatal: true });
 const EMPTY: Readonly<Record<string, never>> = Object.freeze({});
@@ -37,12 +36,8 @@ export function parseDelivery(body: string | Uint8Array): ParsedEvent {
       return TEXT;
     }
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return TEXT;
-  }
+  const json = tryParse(text);
+  if (json === undefined) return TEXT;
   if (!isObject(json) || typeof json["event"] !== "string") return other(json);
   return readEvent(json["event"], json);
 }
@@ -122,10 +117,6 @@ function inferShape(
   if (typeof data["calendar_id"] === "string") return "calendar";
   if (typeof data["bot_id"] === "string" && "participant_id" in data) return "call_event";
   return "unknown";
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function objectOrNull(value: unknown): JsonObject | null {

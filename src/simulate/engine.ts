@@ -88,7 +88,12 @@ export async function sendLanes(lanes: readonly Lane[], options: SendOptions): P
 
 async function createPool(concurrency: number): Promise<Dispatcher> {
   const { Agent } = await import("undici");
-  return new Agent({ keepAliveTimeout: 4_000, connections: Math.max(8, Math.min(256, concurrency * 2)) });
+  return new Agent({ keepAliveTimeout: 4_000, connections: poolSize(concurrency) });
+}
+
+/** Connections for a run with this many lanes at once: a retry can overlap its lane's next send. */
+export function poolSize(concurrency: number): number {
+  return Math.max(8, Math.min(256, concurrency * 2));
 }
 
 /** Runs `work` over items with at most `limit` in flight. */

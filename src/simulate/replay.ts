@@ -1,6 +1,6 @@
 import { newMessageId } from "../recall/build.js";
 import { matchesAny } from "../recall/catalog.js";
-import type { HeaderChoice } from "../webhook/headers.js";
+import { type HeaderChoice, stripHopByHop } from "../webhook/headers.js";
 import type { ParsedSecret } from "../webhook/secret.js";
 import { Signer } from "../webhook/sign.js";
 import { type Lane, type Outgoing, type SendOptions, sendLanes } from "./engine.js";
@@ -31,21 +31,11 @@ export interface ReplayOptions extends Omit<SendOptions, "signer" | "url" | "hea
   readonly headers?: HeaderChoice;
 }
 
-// Set by the client or the connection, not by the sender: undici refuses or recomputes them.
-const NOT_SENDABLE = new Set(["host", "content-length", "connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection", "expect"]);
-
 export function selectEntries(entries: readonly ReplayEntry[], selection: ReplaySelection): ReplayEntry[] {
   const events = selection.events ?? [];
   return entries.filter((e) =>
     (events.length === 0 || (e.event !== null && matchesAny(e.event, events))) &&
     (!selection.onlyFailed || e.forwardFailed === true));
-}
-
-/** Captured headers that can be sent again as they are. */
-export function sendableHeaders(headers: Readonly<Record<string, string | string[]>>): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) if (!NOT_SENDABLE.has(name.toLowerCase()) && !name.startsWith(":")) out[name] = value;
-  return out;
 }
 
 /** The lanes to send: one per entry, or with `realtime` one lane spaced like the original. */
@@ -62,7 +52,7 @@ export function replayLanes(entries: readonly ReplayEntry[], options: Pick<Repla
       duplicate: entry.duplicate,
       bot: entry.botId,
       headers: family,
-      ...(options.raw && entry.headers !== null && { rawHeaders: sendableHeaders(entry.headers) }),
+      ...(options.raw && entry.headers !== null && { rawHeaders: stripHopByHop(entry.headers) }),
     };
   });
   if (options.realtime) return [{ name: "replay", plan: () => outgoing }];

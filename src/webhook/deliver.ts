@@ -99,19 +99,33 @@ function describe(error: unknown, kind: DeliveryErrorKind, timeoutMs: number): s
 
 let shared: Dispatcher | undefined;
 
-/**
- * One keep-alive pool for the process. HTTP(S)_PROXY is honoured for remote targets; loopback
- * targets never go through a proxy.
- */
+/** deliver()'s pool when none is passed: one keep-alive Agent for the process, no proxy. */
 function defaultDispatcher(undici: typeof import("undici")): Dispatcher {
-  if (shared) return shared;
-  const env = process.env;
-  const proxied = env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy;
-  const noProxy = [env.NO_PROXY ?? env.no_proxy, "localhost", "127.0.0.1", "::1"].filter(Boolean).join(",");
-  shared = proxied
-    ? new undici.EnvHttpProxyAgent({ noProxy, keepAliveTimeout: 4_000 })
-    : new undici.Agent({ keepAliveTimeout: 4_000, connections: 64 });
+  shared ??= new undici.Agent({ keepAliveTimeout: 4_000, connections: 64 });
   return shared;
+}
+
+export interface DispatcherOptions {
+  /** Connections per origin; default 64. */
+  readonly connections?: number;
+}
+
+// undici reads "::1" as host ":" port 1; the bracketed form is what it compares against.
+const LOOPBACK = ["localhost", "127.0.0.1", "[::1]"];
+
+/**
+ * A keep-alive pool for a command's requests. HTTP(S)_PROXY (either case) in `env` is honoured for
+ * remote targets, NO_PROXY too; loopback targets never go through a proxy. The caller closes it.
+ */
+export async function createDispatcher(env: Readonly<Record<string, string | undefined>>, options: DispatcherOptions = {}): Promise<Dispatcher> {
+  const undici = await import("undici");
+  const pool = { keepAliveTimeout: 4_000, connections: options.connections ?? 64 };
+  // Passed explicitly (empty for none) so undici does not fall back to process.env.
+  const httpProxy = env.http_proxy ?? env.HTTP_PROXY ?? "";
+  const httpsProxy = env.https_proxy ?? env.HTTPS_PROXY ?? "";
+  if (httpProxy === "" && httpsProxy === "") return new undici.Agent(pool);
+  const noProxy = [env.no_proxy ?? env.NO_PROXY, ...LOOPBACK].filter(Boolean).join(",");
+  return new undici.EnvHttpProxyAgent({ ...pool, httpProxy, httpsProxy, noProxy });
 }
 
 /** A hint for a failed delivery, in the user's terms; null when there is nothing to add. */

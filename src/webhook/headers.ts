@@ -1,5 +1,3 @@
-import { UsageError } from "../errors.js";
-
 /** Signature headers come in two families that carry the same three values. */
 export type HeaderFamily = "webhook" | "svix";
 export type HeaderChoice = HeaderFamily | "both";
@@ -102,7 +100,31 @@ export function signatureHeaders(
   return out;
 }
 
-export function parseHeaderChoice(value: string): HeaderChoice {
-  if (value === "webhook" || value === "svix" || value === "both") return value;
-  throw new UsageError(`--headers takes webhook, svix or both, not "${value}".`);
+/**
+ * Headers that belong to one connection and are not passed on (RFC 9110 §7.6.1), with those an HTTP
+ * client sets itself (host, content-length, expect): undici refuses or recomputes them.
+ */
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
+  "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer",
+  "transfer-encoding", "upgrade", "host", "content-length", "expect",
+]);
+
+/**
+ * Captured or received headers that can be sent on as they are: without HOP_BY_HOP, without the
+ * headers the Connection header names, and without HTTP/2 pseudo-headers (":authority").
+ */
+export function stripHopByHop<V>(headers: Readonly<Record<string, V>>): Record<string, V> {
+  const named = new Set<string>();
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() !== "connection") continue;
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (typeof v === "string") for (const token of v.split(",")) named.add(token.trim().toLowerCase());
+    }
+  }
+  const out: Record<string, V> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (!HOP_BY_HOP.has(lower) && !named.has(lower) && !name.startsWith(":")) out[name] = value;
+  }
+  return out;
 }
