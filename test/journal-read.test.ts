@@ -84,19 +84,17 @@ describe("journal-read: the one reader of journals, captures and listen --json o
     assert.deepEqual(selectEntries(entries, { onlyFailed: true }).map((e) => e.id), ["msg_3"]);
   });
 
-  it("reads 80k journal lines in linear time", () => {
+  // Speed is the benchmark's business; this checks that a long journal reads completely and right.
+  it("reads an 80k-line journal whole, settling every forward", () => {
     const lines: string[] = [];
     const template = JSON.parse(delivery(0, "bot.done", ["http://app/"])) as Record<string, unknown>;
     for (let n = 0; n < 40_000; n += 1) {
       lines.push(line({ ...template, key: `r:${n}`, id: `msg_${n}` }));
       lines.push(forward(n, "http://app/", n % 2 === 0));
     }
-    const started = performance.now();
     const entries = readReplayEntries(Buffer.from(lines.join("\n")), "big.jsonl");
-    const elapsed = performance.now() - started;
     assert.equal(entries.length, 40_000);
     assert.equal(selectEntries(entries, { onlyFailed: true }).length, 20_000);
-    assert.ok(elapsed < 5_000, `took ${Math.round(elapsed)} ms`);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Dispatcher } from "undici";
 import { matchesAny } from "../recall/catalog.js";
-import { type HeaderFamily, readSignatureHeaders } from "../webhook/headers.js";
+import { type HeaderFamily, readSignatureHeaders, stripHopByHop } from "../webhook/headers.js";
+import { roundMs } from "../output/format.js";
 import { deliver, type DeliveryResult } from "../webhook/deliver.js";
 import type { Signer } from "../webhook/sign.js";
 import type { ForwardRecord } from "./journal.js";
@@ -45,8 +46,6 @@ export interface ForwarderOptions {
   readonly onOutcome: (outcome: ForwardOutcome) => void;
 }
 
-// Hop-by-hop headers (RFC 9110 §7.6.1) and the ones undici computes itself.
-const DROPPED = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length", "expect"]);
 
 /** The targets a delivery of this event type goes to: pattern routes first match, plain routes always. */
 export function targetsFor(routes: readonly ForwardRoute[], event: string | null): string[] {
@@ -100,7 +99,7 @@ export class Forwarder {
     await this.#options.record({
       type: "forward", seq: Number(job.key.split(":")[1]), key: job.key, id: job.id, target: job.target, ok: result.ok,
       status: result.status, attempt, at: new Date(this.#options.now()).toISOString(),
-      latency_ms: Math.round(result.latencyMs * 10) / 10, error: result.errorMessage,
+      latency_ms: roundMs(result.latencyMs), error: result.errorMessage,
     }).catch(() => {});
     this.#options.onOutcome(outcome);
     if (retryInMs !== null) this.#schedule(job, attempt + 1, retryInMs);
@@ -125,8 +124,7 @@ export class Forwarder {
    * the secret is known, the same id is signed again with a fresh timestamp.
    */
   #headersFor(job: ForwardJob): { headers: Record<string, string | string[]>; resigned: boolean } {
-    const headers: Record<string, string | string[]> = {};
-    for (const name in job.headers) if (!DROPPED.has(name)) headers[name] = job.headers[name]!;
+    const headers = stripHopByHop(job.headers) as Record<string, string | string[]>;
     const signer = this.#options.signer;
     if (!signer) return { headers, resigned: false };
     const seen = readSignatureHeaders(job.headers);

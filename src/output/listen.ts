@@ -1,4 +1,5 @@
 import { encodeBody } from "../listen/journal.js";
+import { clock, roundMs } from "./format.js";
 import type { AcceptedDelivery, ListenerEvent } from "../listen/listener.js";
 import type { ListenSummary } from "../listen/stats.js";
 import type { TunnelEvent } from "../listen/tunnel.js";
@@ -6,12 +7,6 @@ import { hintFor } from "../webhook/deliver.js";
 import { renderDeliveryResult } from "./delivery.js";
 import { neutralize } from "./sanitize.js";
 import type { Style } from "./style.js";
-
-/** HH:MM:SS in local time. */
-export function clock(ms: number): string {
-  const d = new Date(ms);
-  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
-}
 
 /** `14:02:11 --> bot.fatal  8ef3d462  meeting_not_found: No meeting was found...  ✓ webhook-*  msg_...` */
 export function renderDelivery(d: AcceptedDelivery, style: Style): string {
@@ -111,7 +106,7 @@ export function listenerRecord(event: ListenerEvent): Record<string, unknown> {
       const { outcome } = event;
       return {
         type: "forward", id: outcome.job.id, key: outcome.job.key, target: outcome.job.target, ok: outcome.result.ok, status: outcome.result.status,
-        latency_ms: Math.round(outcome.result.latencyMs * 10) / 10, attempt: outcome.attempt, error: outcome.result.errorMessage,
+        latency_ms: roundMs(outcome.result.latencyMs), attempt: outcome.attempt, error: outcome.result.errorMessage,
         body: outcome.result.ok ? undefined : outcome.result.body, resigned: outcome.resigned, retry_in_ms: outcome.retryInMs,
       };
     }
