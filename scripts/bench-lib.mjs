@@ -167,3 +167,9 @@ export function percentile(values, p) {
 }
 
 export const median = (values) => percentile(values, 50);
+
+/** CPU time (user + system) a process has used, in milliseconds, from /proc. */
+export function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
