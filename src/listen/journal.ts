@@ -13,6 +13,7 @@ export class Journal {
   #handle: FileHandle | null = null;
   #pending: { line: string; resolve: () => void; reject: (error: Error) => void }[] = [];
   #writing: Promise<void> | null = null;
+  #torn = false;
   #closed = false;
 
   private constructor(path: string, handle: FileHandle) {
@@ -52,11 +53,15 @@ export class Journal {
     this.#writing = null;
     const batch = this.#pending;
     this.#pending = [];
+    let offset = 0;
     try {
-      const bytes = Buffer.from(batch.map((p) => p.line).join(""));
-      for (let offset = 0; offset < bytes.length;) offset += writeSync(this.#handle!.fd, bytes, offset);
+      // After a write that failed half way (disk full), start on a fresh line.
+      const bytes = Buffer.from((this.#torn ? "\n" : "") + batch.map((p) => p.line).join(""));
+      while (offset < bytes.length) offset += writeSync(this.#handle!.fd, bytes, offset);
+      this.#torn = false;
       for (const p of batch) p.resolve();
     } catch (error) {
+      this.#torn ||= offset > 0;
       const err = error instanceof Error ? error : new Error(String(error));
       for (const p of batch) p.reject(err);
     }
