@@ -22,7 +22,7 @@ async function run(argv: readonly string[]): Promise<number> {
   const debug = args.includes("--debug");
   const { buildProgram } = await import("./program.js");
   const { CommanderError } = await import("commander");
-  const program = buildProgram(ctx, readVersion());
+  const program = await buildProgram(ctx, readVersion(), args);
   try {
     await program.parseAsync(argv as string[]);
     // Commands report an interruption as 130; a SIGTERM is 128 + 15 by convention.

@@ -1,15 +1,26 @@
 import { Command } from "commander";
 import { applyConfig, CONFIG_FILE, loadConfig } from "./config.js";
 import type { CommandContext } from "./commands/context.js";
-import { eventsCommand, secretCommand } from "./commands/events.js";
-import { listenCommand } from "./commands/listen.js";
-import { replayCommand } from "./commands/replay.js";
-import { signCommand } from "./commands/sign.js";
-import { simulateCommand } from "./commands/simulate.js";
-import { verifyCommand } from "./commands/verify.js";
+
+type Declare = (ctx: CommandContext) => Command;
+
+/**
+ * Every command, in help order, with the file that declares it. A run names its command first,
+ * and only that file is loaded (start-up time, see `npm run bench`); help, a typo or an option
+ * before the command load them all.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Declare>>> = {
+  listen: async () => (await import("./commands/listen.js")).listenCommand,
+  replay: async () => (await import("./commands/replay.js")).replayCommand,
+  simulate: async () => (await import("./commands/simulate.js")).simulateCommand,
+  sign: async () => (await import("./commands/sign.js")).signCommand,
+  verify: async () => (await import("./commands/verify.js")).verifyCommand,
+  events: async () => (await import("./commands/events.js")).eventsCommand,
+  secret: async () => (await import("./commands/events.js")).secretCommand,
+};
 
 /** The commander program: every command declared in its own file, its work imported when it runs. */
-export function buildProgram(ctx: CommandContext, version: string): Command {
+export async function buildProgram(ctx: CommandContext, version: string, args: readonly string[] = []): Promise<Command> {
   const program = new Command("recall-hooks")
     .description("The developer's bench for Recall.ai webhooks: listen, verify, forward, replay, sign and simulate.")
     .version(version, "-V, --version")
@@ -34,9 +45,10 @@ Exit codes: 0 success, 1 the work ran and failed, 2 usage error, 130 interrupted
     const config = loadConfig(ctx.cwd, explicit);
     if (config) applyConfig(action, config, explicit ?? CONFIG_FILE);
   });
-  for (const make of [listenCommand, replayCommand, simulateCommand, signCommand, verifyCommand, eventsCommand, secretCommand]) {
-    program.addCommand(inherit(make(ctx), program));
-  }
+  const first = args[0];
+  const names = first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
+  const declarations = await Promise.all(names.map((name) => COMMANDS[name]!()));
+  for (const declare of declarations) program.addCommand(inherit(declare(ctx), program));
   return program;
 }
 
