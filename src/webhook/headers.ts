@@ -53,7 +53,7 @@ function isPlainRecord(value: unknown): boolean {
  * a family counts as present when any of its three headers is.
  */
 export function readSignatureHeaders(input: HeaderInput): SignatureHeaders {
-  const headers = input instanceof Map ? (input as Map<string, string[]>) : normalizeHeaders(input);
+  const headers = input instanceof Map ? (input as Map<string, string[]>) : signatureFamilies(input);
   const has = (family: HeaderFamily): boolean => PARTS.some((p) => headers.has(`${family}-${p}`));
   const family: HeaderFamily | null = has("webhook") ? "webhook" : has("svix") ? "svix" : null;
   const prefix = family ?? "webhook";
@@ -62,13 +62,13 @@ export function readSignatureHeaders(input: HeaderInput): SignatureHeaders {
   const single = (part: string): string | null => {
     const name = `${prefix}-${part}`;
     const values = headers.get(name);
-    if (!values || values.every((v) => v.trim() === "")) {
+    const first = values?.[0]?.trim();
+    if (values === undefined || (values.length === 1 ? first === "" : values.every((v) => v.trim() === ""))) {
       missing.push(name);
       return null;
     }
-    const distinct = new Set(values.map((v) => v.trim()));
-    if (distinct.size > 1) conflicting.push(name);
-    return values[0]!.trim();
+    if (values.length > 1 && new Set(values.map((v) => v.trim())).size > 1) conflicting.push(name);
+    return first!;
   };
   const id = single("id");
   const timestamp = single("timestamp");
@@ -76,11 +76,37 @@ export function readSignatureHeaders(input: HeaderInput): SignatureHeaders {
   if (signatureValues.every((v) => v.trim() === "")) missing.push(`${prefix}-signature`);
   // Node joins repeated unknown headers with ", "; entries themselves contain a comma, so split on
   // spaces and strip the joining comma rather than splitting on commas.
-  const signatures = signatureValues
-    .flatMap((v) => v.split(/\s+/))
-    .map((s) => s.replace(/,$/, ""))
-    .filter((s) => s !== "");
+  const signatures: string[] = [];
+  for (const value of signatureValues) {
+    for (const entry of value.split(/\s+/)) {
+      const clean = entry.endsWith(",") ? entry.slice(0, -1) : entry;
+      if (clean !== "") signatures.push(clean);
+    }
+  }
   return { family, id, timestamp, signatures, missing, conflicting };
+}
+
+/**
+ * Like normalizeHeaders, but keeps only the `webhook-*` and `svix-*` names: the listener reads
+ * these on every delivery, and copying every other header cost it more than the check itself.
+ */
+function signatureFamilies(input: HeaderInput): Map<string, string[]> {
+  if (typeof (input as { forEach?: unknown }).forEach === "function" && !isPlainRecord(input)) return normalizeHeaders(input);
+  const out = new Map<string, string[]>();
+  const record = input as Readonly<Record<string, string | readonly string[] | undefined>>;
+  for (const name in record) {
+    const first = name.charCodeAt(0) | 0x20;
+    if (first !== 0x77 && first !== 0x73) continue; // "w" or "s"
+    const key = name.toLowerCase();
+    if (!key.startsWith("webhook-") && !key.startsWith("svix-")) continue;
+    const value = record[name];
+    if (value === undefined) continue;
+    const list = out.get(key) ?? [];
+    if (typeof value === "string") list.push(value);
+    else list.push(...value);
+    out.set(key, list);
+  }
+  return out;
 }
 
 /** The three headers for one family, or both families. */
