@@ -32,6 +32,7 @@ export async function startReportPrinter(reporter: Reporter, ctx: CommandContext
   const holdLines = spinner !== null && ctx.stdout.isTTY === true;
   let sent = 0;
   let failed = 0;
+  reporter.startBatching();
   const print = (record: DeliveryRecord): void => {
     const hint = record.ok ? null : hintFor(record, options.url);
     for (const line of renderDeliveryRecord(record, hint, reporter.out)) reporter.data(line);
@@ -47,6 +48,7 @@ export async function startReportPrinter(reporter: Reporter, ctx: CommandContext
       spinner?.update(`${sent}/${options.total} sent to ${options.url}${failed > 0 ? `, ${failed} failed` : ""}`);
     },
     finish(summary) {
+      reporter.stopBatching();
       spinner?.stop();
       for (const record of held) print(record);
       if (reporter.json) reporter.record(summaryJson(summary));

@@ -21,6 +21,7 @@ export interface ListenDeps {
 
 export async function runListen(options: ListenCommandOptions, ctx: CommandContext, deps: ListenDeps = {}): Promise<number> {
   const reporter = await reporterFor(ctx, options.json === true || (options.pretty !== true && ctx.stdout.isTTY !== true));
+  reporter.startBatching();
   const secret = options.secret !== undefined ? requireSecret(options.secret, (w) => reporter.warn(w)) : null;
   const routes = parseRoutes(options.forwardTo ?? []);
   const events = (options.events ?? []).flatMap(splitPatterns);
