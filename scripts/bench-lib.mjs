@@ -1,6 +1,6 @@
 // Helpers for scripts/bench.mjs: child processes, the load generator, the delivery pool, statistics.
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 
@@ -8,42 +8,59 @@ export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const BIN = fileURLToPath(new URL("../bin/recall-hooks.js", import.meta.url));
 export const BARE = fileURLToPath(new URL("./bench-bare.mjs", import.meta.url));
 
+/** Counts a listener's NDJSON records by their opening bytes (no JSON parsing); other lines are parsed. */
+function countLines(lines, counts, onOther) {
+  for (const line of lines) {
+    if (line === "") continue;
+    if (line.startsWith('{"type":"event","seq"')) {
+      counts.events += 1;
+      if (line.includes('"verified":true')) counts.verified += 1;
+    } else if (line.startsWith('{"type":"event"')) counts.rejected += 1;
+    else if (line.startsWith('{"type":"forward"')) {
+      if (line.includes('"ok":true')) counts.forwardsOk += 1;
+      else counts.forwardsFailed += 1;
+    } else onOther(JSON.parse(line));
+  }
+}
+
 /**
  * A child node process whose first stdout line is a JSON record ({"port"} for the bare server,
- * {"type":"ready"} for the listener). The rest of stdout is drained and its NDJSON records counted
- * cheaply, so the child never blocks on a full pipe and the bench spends little CPU on it.
+ * {"type":"ready"} for the listener). With `stdoutFile`, stdout goes to that file, as in
+ * `recall-hooks listen --json > events.ndjson`: reading it here would take CPU from the load
+ * generator in this process, and a reader that falls behind blocks the writer. The file is read
+ * for the ready record (polled) and counted once the child has exited.
  */
-export function startChild(args, { name = args[0], ipc = false } = {}) {
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe", ...(ipc ? ["ipc"] : [])] });
+export function startChild(args, { name = args[0], ipc = false, stdoutFile = null } = {}) {
+  const out = stdoutFile === null ? "pipe" : openSync(stdoutFile, "w");
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", out, "pipe", ...(ipc ? ["ipc"] : [])] });
+  if (typeof out === "number") closeSync(out);
   const counts = { events: 0, verified: 0, rejected: 0, forwardsOk: 0, forwardsFailed: 0 };
   let last = null;
   let stderr = "";
-  let rest = "";
   let resolveFirst;
   let rejectFirst;
   const first = new Promise((resolve, reject) => { resolveFirst = resolve; rejectFirst = reject; });
+  const onOther = (record) => { last = record; resolveFirst(record); };
   child.stderr.setEncoding("utf8");
   child.stderr.on("data", (text) => { if (stderr.length < 20_000) stderr += text; });
-  child.stdout.setEncoding("utf8");
-  child.stdout.on("data", (text) => {
-    const lines = (rest + text).split("\n");
-    rest = lines.pop();
-    for (const line of lines) {
-      if (line === "") continue;
-      if (line.startsWith('{"type":"event","seq"')) {
-        counts.events += 1;
-        if (line.includes('"verified":true')) counts.verified += 1;
-      } else if (line.startsWith('{"type":"event"')) counts.rejected += 1;
-      else if (line.startsWith('{"type":"forward"')) {
-        if (line.includes('"ok":true')) counts.forwardsOk += 1;
-        else counts.forwardsFailed += 1;
-      } else {
-        last = JSON.parse(line);
-        resolveFirst(last);
-      }
-    }
-  });
   const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  if (stdoutFile === null) {
+    let rest = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (text) => {
+      const lines = (rest + text).split("\n");
+      rest = lines.pop();
+      countLines(lines, counts, onOther);
+    });
+  } else {
+    const poll = () => {
+      const text = readFileSync(stdoutFile, "utf8");
+      const end = text.indexOf("\n");
+      if (end >= 0) onOther(JSON.parse(text.slice(0, end)));
+      else if (child.exitCode === null && child.signalCode === null) setTimeout(poll, 5);
+    };
+    poll();
+  }
   void exited.then(({ code, signal }) => rejectFirst(new Error(`${name} exited (${code ?? signal}) before it was ready:\n${stderr}`)));
   return {
     child,
@@ -54,7 +71,12 @@ export function startChild(args, { name = args[0], ipc = false } = {}) {
     /** SIGINT (the listener's Ctrl-C: summary, exit 130) or SIGTERM; resolves with the exit. */
     async stop(signal = "SIGINT") {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
+      const exit = await exited;
+      if (stdoutFile !== null) {
+        const lines = readFileSync(stdoutFile, "utf8").split("\n");
+        countLines(lines.slice(1), counts, (record) => { last = record; });
+      }
+      return exit;
     },
   };
 }
@@ -143,7 +165,7 @@ export function load(url, pool, { connections = 32, duration, amount, latencies 
       const ok = result["2xx"];
       resolve({
         rate: ok / result.duration, ok, duration: result.duration, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts,
-        p50: result.latency.p50, p99: result.latency.p99, times,
+        p50: result.latency.p50, p99: result.latency.p99, ...(latencies && { times }),
       });
     });
     if (latencies) instance.on("response", (_client, _status, _bytes, ms) => times.push(ms));

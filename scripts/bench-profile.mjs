@@ -23,7 +23,7 @@ const secret = generateSecret();
 if (target === "listener") {
   const pool = await makePool(150_000, secret);
   const sink = values.forward ? await startBare() : null;
-  const proc = startChild([...prof, BIN, "listen", "--json", "--port", "0", "--tunnel", "none", "--save", join(dir, "journal.jsonl"), "--secret", secret, ...(sink ? ["--forward-to", sink.url] : [])]);
+  const proc = startChild([...prof, BIN, "listen", "--json", "--port", "0", "--tunnel", "none", "--save", join(dir, "journal.jsonl"), "--secret", secret, ...(sink ? ["--forward-to", sink.url] : [])], { stdoutFile: join(dir, "events.ndjson") });
   const { local_url: url } = await proc.ready;
   const run = await load(url, pool, { connections: Number(values.connections), duration: Number(values.seconds) });
   await proc.stop("SIGINT");

@@ -25,8 +25,8 @@ const results = { date: new Date().toISOString(), machine: machine(), settings: 
 
 try {
   log(`recall-hooks bench: ${results.machine.nproc} x ${results.machine.cpu}, Node ${results.machine.node}`);
-  log("signing 120k deliveries...");
-  const pool = await makePool(120_000, SECRET);
+  log("signing 200k deliveries...");
+  const pool = await makePool(200_000, SECRET);
   await throughput(pool);
   await latency(pool);
   startup();
@@ -109,19 +109,28 @@ function startup() {
   }
 }
 
-/** RSS of a fresh listener after 1k and after 100k deliveries. */
+/**
+ * RSS of a fresh listener after 1k and after 100k deliveries; then after 200k, to tell a leak
+ * (still growing) from a heap that grew to its working size once (flat).
+ */
 async function memory(pool) {
-  log("memory: 1k then 99k more deliveries");
+  log("memory: 1k, then 99k, then 100k more deliveries");
   const figure = await withListener(pool, "memory", [], async (url, proc) => {
-    const a = await load(url, pool, { connections: CONNECTIONS, amount: 1_000 });
+    const runs = [];
+    runs.push(await load(url, pool, { connections: CONNECTIONS, amount: 1_000 }));
     const after1k = rssMiB(proc.child.pid);
-    const b = await load(url, pool, { connections: CONNECTIONS, amount: 99_000 });
+    runs.push(await load(url, pool, { connections: CONNECTIONS, amount: 99_000 }));
     const after100k = rssMiB(proc.child.pid);
-    return { after1k, after100k, ok: a.ok + b.ok, non2xx: a.non2xx + b.non2xx, errors: a.errors + b.errors };
+    runs.push(await load(url, pool, { connections: CONNECTIONS, amount: 100_000 }));
+    const after200k = rssMiB(proc.child.pid);
+    const sum = (key) => runs.reduce((n, r) => n + r[key], 0);
+    return { after1k, after100k, after200k, ok: sum("ok"), non2xx: sum("non2xx"), errors: sum("errors") };
   });
   results.figures.memory = figure;
   const ratio = figure.after100k / figure.after1k;
   row("RSS after 100k / after 1k", fmt(ratio, 2), `${fmt(figure.after100k, 1)} vs ${fmt(figure.after1k, 1)} MiB`, "<= 1.2", ratio <= 1.2, figure);
+  const plateau = figure.after200k / figure.after100k;
+  row("  RSS after 200k / after 100k", fmt(plateau, 2), `${fmt(figure.after200k, 1)} MiB: flat means no leak`, "(reported)", null);
 }
 
 /** simulate and replay sending to a bare sink, against autocannon's own rate on the same sink (rates as the sink saw them). */
@@ -176,7 +185,7 @@ async function runToSink(sink, args, name) {
 /** Starts a listener, runs fn against it, stops it (Ctrl-C) and checks every 2xx was a verified, journaled delivery. */
 async function withListener(pool, label, extra, fn) {
   const journal = join(tmp, `journal-${label}.jsonl`);
-  const proc = startChild([BIN, "listen", "--json", "--port", "0", "--tunnel", "none", "--save", journal, "--secret", SECRET, "--retry-base", "50", ...extra], { name: "listener" });
+  const proc = startChild([BIN, "listen", "--json", "--port", "0", "--tunnel", "none", "--save", journal, "--secret", SECRET, "--retry-base", "50", ...extra], { name: "listener", stdoutFile: join(tmp, `events-${label}.ndjson`) });
   pool.rewind();
   let figure;
   try {
