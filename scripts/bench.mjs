@@ -10,7 +10,7 @@ import { BIN, ROOT, load, makePool, median, percentile, rssMiB, startBare, start
 const CONNECTIONS = 32;
 const WARMUP_S = 1;
 const MEASURE_S = 4;
-const ROUNDS = 2;
+const ROUNDS = 3;
 const STARTUP_RUNS = 15;
 
 const { generateSecret } = await import("../dist/webhook/secret.js");
