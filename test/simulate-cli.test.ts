@@ -23,7 +23,7 @@ describe("simulate and replay (the built binary)", () => {
     assert.equal(code, 0, stderr);
     const events = [...stdout.matchAll(/-->\s+(bot\.\w+)\s.*✓ webhook-\*/g)].map((m) => m[1]);
     assert.deepEqual(events, ["bot.joining_call", "bot.in_waiting_room", "bot.in_call_not_recording", "bot.recording_permission_allowed", "bot.in_call_recording", "bot.call_ended", "bot.done"]);
-    assert.match(stdout, /all 7 deliveries answered 2xx/);
+    assert.match(stdout, /all 7 deliveries were answered 2xx/);
     assert.match(stderr, /Embedded listener on http:\/\/127\.0\.0\.1:\d+/);
   });
 
@@ -75,7 +75,7 @@ describe("simulate and replay (the built binary)", () => {
     assert.equal(got.verified, true);
     assert.equal(got.event, "bot.fatal");
     assert.equal(got.body, await readFile(join(ROOT, "fixtures/events/bot.fatal.json"), "utf8"));
-    assert.match(stdout, /all 1 deliveries answered 2xx/);
+    assert.match(stdout, /the delivery was answered 2xx/);
   });
 });
 

@@ -60,7 +60,10 @@ export function renderRunSummary(summary: RunSummary, style: Style, what = "bots
 
 function verdict(summary: RunSummary, style: Style): string {
   if (summary.interrupted) return style.yellow(`interrupted after ${summary.deliveries} deliveries`);
-  if (summary.ok) return style.green(`all ${summary.deliveries} deliveries answered 2xx in ${formatMs(summary.durationMs)}`);
+  if (summary.ok) {
+    const what = summary.deliveries === 1 ? "the delivery was" : `all ${summary.deliveries} deliveries were`;
+    return style.green(`${what} answered 2xx in ${formatMs(summary.durationMs)}`);
+  }
   return style.red(`${summary.failed} deliver${summary.failed === 1 ? "y" : "ies"} failed: the endpoint answered non-2xx or not at all`);
 }
 
