@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import { buildEvent, newMessageId, serializeEvent } from "../src/recall/build.js";
 import { generateSecret } from "../src/webhook/secret.js";
 import { Signer } from "../src/webhook/sign.js";
-import { ListenProcess, post, Target } from "./helpers/listen.js";
+import { ListenProcess, onLines, post, Target } from "./helpers/listen.js";
 
 const secret = generateSecret();
 const signer = new Signer(secret);
@@ -40,18 +40,10 @@ async function startFirstTarget(killAfter: number): Promise<FirstTarget> {
   const received: string[] = [];
   const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
-    let buffer = "";
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk: string) => {
-      buffer += chunk;
-      let at: number;
-      while ((at = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, at);
-        buffer = buffer.slice(at + 1);
-        if (line.startsWith("port ")) resolve(Number(line.slice(5)));
-        else received.push(line);
-        if (received.length === killAfter) child.kill("SIGKILL");
-      }
+    onLines(child.stdout, (line) => {
+      if (line.startsWith("port ")) resolve(Number(line.slice(5)));
+      else received.push(line);
+      if (received.length === killAfter) child.kill("SIGKILL");
     });
     child.on("error", reject);
   });

@@ -1,6 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { createServer, request, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Readable } from "node:stream";
 import { BIN, ROOT } from "./cli.js";
 
 export type JsonRecord = Record<string, unknown> & { type: string };
@@ -16,19 +17,11 @@ export class ListenProcess {
 
   private constructor(child: ChildProcessWithoutNullStreams) {
     this.child = child;
-    let buffer = "";
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk: string) => {
-      buffer += chunk;
-      let at: number;
-      while ((at = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, at);
-        buffer = buffer.slice(at + 1);
-        if (line.trim() === "") continue;
-        const record = JSON.parse(line) as JsonRecord;
-        this.records.push(record);
-        this.#waiters = this.#waiters.filter((w) => (w.predicate(record) ? (w.resolve(record), false) : true));
-      }
+    onLines(child.stdout, (line) => {
+      if (line.trim() === "") return;
+      const record = JSON.parse(line) as JsonRecord;
+      this.records.push(record);
+      this.#waiters = this.#waiters.filter((w) => (w.predicate(record) ? (w.resolve(record), false) : true));
     });
     child.stderr.setEncoding("utf8");
     child.stderr.on("data", (chunk: string) => { this.stderr += chunk; });
@@ -71,6 +64,21 @@ export class ListenProcess {
   get exited(): Promise<number | null> {
     return this.#exit;
   }
+}
+
+/** Calls back once per complete line a stream writes. */
+export function onLines(stream: Readable, onLine: (line: string) => void): void {
+  let buffer = "";
+  stream.setEncoding("utf8");
+  stream.on("data", (chunk: string) => {
+    buffer += chunk;
+    let at: number;
+    while ((at = buffer.indexOf("\n")) >= 0) {
+      const line = buffer.slice(0, at);
+      buffer = buffer.slice(at + 1);
+      onLine(line);
+    }
+  });
 }
 
 export function cleanEnv(): NodeJS.ProcessEnv {
