@@ -8,24 +8,13 @@ import { buildEvent, newMessageId, serializeEvent } from "../src/recall/build.js
 import { generateSecret } from "../src/webhook/secret.js";
 import { Signer } from "../src/webhook/sign.js";
 import { ListenProcess } from "./helpers/listen.js";
+import { seededRandom } from "../src/simulate/chaos.js";
 
 const secret = generateSecret();
 const signer = new Signer(secret);
 const ROUNDS = 5;
 const CONNECTIONS = 16;
 const EVENTS = ["bot.joining_call", "bot.in_call_recording", "bot.call_ended", "bot.done", "recording.done"];
-
-/** A small seeded generator, so a failing run can be repeated with FAULTS_SEED. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function postOnce(url: string, agent: Agent, i: number): { id: string; answer: Promise<number> } {
   const body = serializeEvent(buildEvent(EVENTS[i % EVENTS.length]!));
@@ -87,7 +76,8 @@ async function loadAndKill(listen: ListenProcess, killAfter: number, extraTurns:
 describe("faults: the listener killed with SIGKILL under load", () => {
   it(`keeps every delivery it answered 2xx in the journal, over ${ROUNDS} kills on one journal`, { timeout: 60_000 }, async () => {
     const seed = Number(process.env.FAULTS_SEED ?? Math.floor(Math.random() * 2 ** 31));
-    const random = seeded(seed);
+    // Seeded, so a failing run can be repeated with FAULTS_SEED.
+    const random = seededRandom(seed);
     const journal = join(await mkdtemp(join(tmpdir(), "rh-kill-")), "journal.jsonl");
     const answered = new Set<string>();
     for (let round = 1; round <= ROUNDS; round += 1) {

@@ -5,7 +5,7 @@ import { type Listener, startListener } from "../listen/listener.js";
 import type { ListenSummary } from "../listen/stats.js";
 import { ngrokProvider } from "../listen/ngrok.js";
 import { type TunnelEvent, TunnelKeeper, type TunnelProvider } from "../listen/tunnel.js";
-import { listenerRecord, renderListenerEvent, renderSummary, renderTunnel } from "../output/listen.js";
+import { listenerPrinter, renderSummary, renderTunnel } from "../output/listen.js";
 import type { Reporter } from "../output/reporter.js";
 import { splitPatterns } from "../recall/catalog.js";
 import { maskSecret } from "../webhook/secret.js";
@@ -67,10 +67,7 @@ async function start(options: ListenCommandOptions, parts: StartParts): Promise<
       toleranceSeconds: options.tolerance, journalPath: parts.journalPath, forward: parts.routes, passThrough: options.passThrough === true,
       events: parts.events, maxBodyBytes: options.maxBody, headerTimeoutMs: options.headerTimeout, requestTimeoutMs: options.bodyTimeout,
       forwardTimeoutMs: options.forwardTimeout, retryBaseMs: options.retryBase, now: parts.ctx.now,
-      onEvent: (event) => {
-        if (reporter.json) reporter.record(listenerRecord(event));
-        else for (const line of renderListenerEvent(event, reporter.out)) reporter.data(line);
-      },
+      onEvent: listenerPrinter(reporter),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

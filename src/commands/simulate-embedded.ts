@@ -1,5 +1,5 @@
-import type { Listener, ListenerEvent } from "../listen/listener.js";
-import { listenerRecord, renderListenerEvent } from "../output/listen.js";
+import type { Listener } from "../listen/listener.js";
+import { listenerPrinter } from "../output/listen.js";
 import type { Reporter } from "../output/reporter.js";
 import { simulate } from "../simulate/simulate.js";
 import { generateSecret } from "../webhook/secret.js";
@@ -18,11 +18,7 @@ export async function runEmbedded(options: SimulateCommandOptions, run: CheckedR
   const secret = options.secret !== undefined ? requireSecret(options.secret, (w) => reporter.warn(w)).value : generateSecret();
   const signer = new Signer(secret);
   const { startListener } = await import("../listen/listener.js");
-  const onEvent = (event: ListenerEvent): void => {
-    if (reporter.json) reporter.record(listenerRecord(event));
-    else for (const line of renderListenerEvent(event, reporter.out)) reporter.data(line);
-  };
-  const listener: Listener = await startListener({ port: 0, signer, journalPath: null, onEvent });
+  const listener: Listener = await startListener({ port: 0, signer, journalPath: null, onEvent: listenerPrinter(reporter) });
   let closed = false;
   try {
     if (!reporter.json) {

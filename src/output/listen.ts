@@ -1,4 +1,5 @@
 import { encodeBody } from "../listen/journal.js";
+import type { Reporter } from "./reporter.js";
 import { clock, roundMs } from "./format.js";
 import type { AcceptedDelivery, ListenerEvent } from "../listen/listener.js";
 import type { ListenSummary } from "../listen/stats.js";
@@ -84,6 +85,14 @@ function preview(body: Buffer): string {
 
 export function formatDelay(ms: number): string {
   return ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
+}
+
+/** Prints listener events through a reporter: NDJSON records, or lines for people. */
+export function listenerPrinter(reporter: Reporter): (event: ListenerEvent) => void {
+  return (event) => {
+    if (reporter.json) reporter.record(listenerRecord(event));
+    else for (const line of renderListenerEvent(event, reporter.out)) reporter.data(line);
+  };
 }
 
 /** The NDJSON record for a listener event (design.md §3). */
