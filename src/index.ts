@@ -27,7 +27,7 @@ export { SVIX_RETRY_SCHEDULE_MS, sendLanes } from "./simulate/engine.js";
 export type { Lane, Outgoing, SendOptions } from "./simulate/engine.js";
 export { readReplayEntries, replay, replayLanes, selectEntries } from "./simulate/replay.js";
 export type { ReplayEntry, ReplayOptions, ReplaySelection } from "./simulate/replay.js";
-export { readInputs as readReplayInputs } from "./simulate/replay-inputs.js";
+export { readInputs as readReplayInputs } from "./deliveries/replay-inputs.js";
 export type { DeliveryRecord, RunReport, RunSummary } from "./simulate/report.js";
 
 // The listener: verify, journal, forward; for a test suite that wants a real receiver.

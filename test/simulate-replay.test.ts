@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { readInputs } from "../src/simulate/replay-inputs.js";
-import { readReplayEntries } from "../src/simulate/replay-read.js";
+import { readInputs } from "../src/deliveries/replay-inputs.js";
+import { readReplayEntries } from "../src/deliveries/replay-read.js";
 import { replay, replayLanes, selectEntries } from "../src/simulate/replay.js";
 import { stripHopByHop } from "../src/webhook/headers.js";
 import { generateSecret } from "../src/webhook/secret.js";

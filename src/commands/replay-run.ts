@@ -1,10 +1,10 @@
 import { UsageError } from "../errors.js";
 import { describeSkipped } from "../output/format.js";
 import { splitPatterns } from "../recall/catalog.js";
-import { readInputs } from "../simulate/replay-inputs.js";
+import { readInputs } from "../deliveries/replay-inputs.js";
 import { poolSize } from "../simulate/engine.js";
 import { replay, selectEntries } from "../simulate/replay.js";
-import type { ReplayEntry } from "../simulate/replay-read.js";
+import type { ReplayEntry } from "../deliveries/replay-read.js";
 import { type CommandContext, readAll, reporterFor } from "./context.js";
 import { interruptSignal, startReportPrinter } from "./delivery-report.js";
 import { parseUrl, requireSecret } from "./options.js";

@@ -5,7 +5,7 @@ import { verify, type VerifyResult } from "../webhook/verify.js";
 import { type CommandContext, reporterFor } from "./context.js";
 import { parseHeaderArgs, readInput, requireSecret } from "./options.js";
 import type { VerifyCommandOptions } from "./verify.js";
-import { readCaptures } from "../webhook/capture.js";
+import { readCaptures } from "../deliveries/capture.js";
 import { describeSkipped } from "../output/format.js";
 
 export async function runVerify(file: string, options: VerifyCommandOptions, ctx: CommandContext): Promise<number> {

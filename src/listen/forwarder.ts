@@ -4,7 +4,7 @@ import { type HeaderFamily, readSignatureHeaders, stripHopByHop } from "../webho
 import { roundMs } from "../output/format.js";
 import { deliver, type DeliveryResult } from "../webhook/deliver.js";
 import type { Signer } from "../webhook/sign.js";
-import type { ForwardRecord } from "./journal.js";
+import type { ForwardRecord } from "../deliveries/journal.js";
 
 /** `--forward-to <url>` or `--forward-to '<pattern>=<url>'`. */
 export interface ForwardRoute {

@@ -9,10 +9,10 @@ import type { Signer } from "../webhook/sign.js";
 import { DEFAULT_TOLERANCE_SECONDS, verify } from "../webhook/verify.js";
 import { type ForwardOutcome, type ForwardRoute, Forwarder, targetsFor } from "./forwarder.js";
 import { type Answer, type ReceivedRequest, type Refusal, startHttpServer } from "./http.js";
-import { type DeliveryRecord, encodeBody, Journal } from "./journal.js";
+import { type DeliveryRecord, encodeBody, Journal } from "../deliveries/journal.js";
 
-import { decodeBody } from "./journal.js";
-import { type JournalScan, scanJournal } from "./resume.js";
+import { decodeBody } from "../deliveries/journal.js";
+import { type JournalScan, scanJournal } from "../deliveries/resume.js";
 import { ListenStats, type ListenSummary } from "./stats.js";
 import { Timeline } from "./timeline.js";
 

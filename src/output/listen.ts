@@ -1,4 +1,4 @@
-import { encodeBody } from "../listen/journal.js";
+import { encodeBody } from "../deliveries/journal.js";
 import type { Reporter } from "./reporter.js";
 import { clock, roundMs } from "./format.js";
 import type { AcceptedDelivery, ListenerEvent } from "../listen/listener.js";

@@ -4,11 +4,11 @@ import { type HeaderChoice, stripHopByHop } from "../webhook/headers.js";
 import type { ParsedSecret } from "../webhook/secret.js";
 import { Signer } from "../webhook/sign.js";
 import { type Lane, type Outgoing, type SendOptions, sendLanes } from "./engine.js";
-import type { ReplayEntry } from "./replay-read.js";
+import type { ReplayEntry } from "../deliveries/replay-read.js";
 import type { RunReport } from "./report.js";
 
-export type { ReplayEntry } from "./replay-read.js";
-export { readReplayEntries } from "./replay-read.js";
+export type { ReplayEntry } from "../deliveries/replay-read.js";
+export { readReplayEntries } from "../deliveries/replay-read.js";
 
 export interface ReplaySelection {
   /** Event type globs; an entry whose body names no event never matches. */

@@ -1,6 +1,6 @@
 import { UsageError } from "../errors.js";
 import type { JsonObject } from "../json.js";
-import { parseJournal, readCapture } from "../listen/journal-read.js";
+import { parseJournal, readCapture } from "./journal-read.js";
 
 /** A delivery as captured: its headers and its exact body bytes. */
 export interface Capture {

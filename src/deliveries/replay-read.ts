@@ -1,6 +1,6 @@
 import { UsageError } from "../errors.js";
 import type { JsonObject } from "../json.js";
-import { forwardFailed, type JournalItem, type JournalState, parseJournal, readCapture } from "../listen/journal-read.js";
+import { forwardFailed, type JournalItem, type JournalState, parseJournal, readCapture } from "./journal-read.js";
 import { parseDelivery } from "../recall/parse.js";
 import { type HeaderFamily, readSignatureHeaders } from "../webhook/headers.js";
 
