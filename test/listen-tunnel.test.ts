@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { PassThrough } from "node:stream";
 import { describe, it } from "node:test";
 import type { CommandContext } from "../src/commands/context.js";
-import type { ListenCommandOptions } from "../src/commands/listen.js";
+import type { ListenCommandOptions } from "../src/commands/listen-run.js";
 import { runListen } from "../src/commands/listen-run.js";
 import { TunnelError, type TunnelEvent, TunnelKeeper, type TunnelProvider } from "../src/listen/tunnel.js";
 import { post } from "./helpers/listen.js";

@@ -11,8 +11,31 @@ import { splitPatterns } from "../recall/catalog.js";
 import { maskSecret } from "../webhook/secret.js";
 import { Signer } from "../webhook/sign.js";
 import { type CommandContext, reporterFor } from "./context.js";
-import type { ListenCommandOptions } from "./listen.js";
 import { parseUrl, requireSecret } from "./options.js";
+
+export interface ListenCommandOptions {
+  port: number;
+  host: string;
+  secret?: string;
+  skipVerify?: boolean;
+  tolerance: number;
+  tunnel?: "ngrok" | "none";
+  authtoken?: string;
+  domain?: string;
+  ngrokServerAddr?: string;
+  publicUrl?: string;
+  forwardTo?: string[];
+  events?: string[];
+  save: string | boolean;
+  passThrough?: boolean;
+  maxBody: number;
+  headerTimeout: number;
+  bodyTimeout: number;
+  forwardTimeout: number;
+  retryBase: number;
+  json?: boolean;
+  pretty?: boolean;
+}
 
 export interface ListenDeps {
   /** Replaces ngrok (tests pass a fake). */

@@ -1,30 +1,7 @@
 import { Command, Option } from "commander";
 import { type CommandContext, collect, jsonOption, secretOption } from "./context.js";
 import { integer } from "./options.js";
-
-export interface ListenCommandOptions {
-  port: number;
-  host: string;
-  secret?: string;
-  skipVerify?: boolean;
-  tolerance: number;
-  tunnel?: "ngrok" | "none";
-  authtoken?: string;
-  domain?: string;
-  ngrokServerAddr?: string;
-  publicUrl?: string;
-  forwardTo?: string[];
-  events?: string[];
-  save: string | boolean;
-  passThrough?: boolean;
-  maxBody: number;
-  headerTimeout: number;
-  bodyTimeout: number;
-  forwardTimeout: number;
-  retryBase: number;
-  json?: boolean;
-  pretty?: boolean;
-}
+import type { ListenCommandOptions } from "./listen-run.js";
 
 export function listenCommand(ctx: CommandContext): Command {
   return new Command("listen")

@@ -8,7 +8,21 @@ import type { ReplayEntry } from "../deliveries/replay-read.js";
 import { type CommandContext, readAll, reporterFor } from "./context.js";
 import { interruptSignal, startReportPrinter } from "./delivery-report.js";
 import { parseUrl, requireSecret } from "./options.js";
-import type { ReplayCommandOptions } from "./replay.js";
+
+export interface ReplayCommandOptions {
+  to?: string;
+  secret?: string;
+  newId?: boolean;
+  raw?: boolean;
+  onlyFailed?: boolean;
+  events?: string[];
+  concurrency: number;
+  realtime?: boolean;
+  speed: number;
+  retries: number;
+  headers?: "webhook" | "svix" | "both";
+  json?: boolean;
+}
 
 export async function runReplay(inputs: readonly string[], options: ReplayCommandOptions, ctx: CommandContext): Promise<number> {
   const reporter = await reporterFor(ctx, options.json === true);

@@ -1,21 +1,7 @@
 import { Command, Option } from "commander";
 import { type CommandContext, collect, jsonOption, secretOption } from "./context.js";
 import { integer, speedFactor } from "./options.js";
-
-export interface ReplayCommandOptions {
-  to?: string;
-  secret?: string;
-  newId?: boolean;
-  raw?: boolean;
-  onlyFailed?: boolean;
-  events?: string[];
-  concurrency: number;
-  realtime?: boolean;
-  speed: number;
-  retries: number;
-  headers?: "webhook" | "svix" | "both";
-  json?: boolean;
-}
+import type { ReplayCommandOptions } from "./replay-run.js";
 
 export function replayCommand(ctx: CommandContext): Command {
   return new Command("replay")

@@ -6,7 +6,21 @@ import type { DeliveryResult } from "../webhook/deliver.js";
 import { type SignedRequest, Signer, unixSeconds } from "../webhook/sign.js";
 import { type CommandContext, reporterFor } from "./context.js";
 import { parseMetadata, parseUrl, readInput, requireSecret } from "./options.js";
-import type { SignCommandOptions } from "./sign.js";
+
+export interface SignCommandOptions {
+  secret?: string;
+  event?: string;
+  botId?: string;
+  subCode?: string;
+  metadata?: string[];
+  id?: string;
+  timestamp?: number;
+  headers: "webhook" | "svix" | "both";
+  format?: "headers" | "json" | "curl" | "http";
+  url?: string;
+  send?: string;
+  json?: boolean;
+}
 
 export async function runSign(file: string | undefined, options: SignCommandOptions, ctx: CommandContext): Promise<number> {
   if (options.json && options.format !== undefined) throw new UsageError("--json prints JSON; drop --format or --json.");

@@ -1,21 +1,7 @@
 import { Command, Option } from "commander";
 import { type CommandContext, collect, jsonOption, secretOption } from "./context.js";
 import { integer } from "./options.js";
-
-export interface SignCommandOptions {
-  secret?: string;
-  event?: string;
-  botId?: string;
-  subCode?: string;
-  metadata?: string[];
-  id?: string;
-  timestamp?: number;
-  headers: "webhook" | "svix" | "both";
-  format?: "headers" | "json" | "curl" | "http";
-  url?: string;
-  send?: string;
-  json?: boolean;
-}
+import type { SignCommandOptions } from "./sign-run.js";
 
 export function signCommand(ctx: CommandContext): Command {
   return new Command("sign")

@@ -7,15 +7,22 @@ import { Signer } from "../webhook/sign.js";
 import type { CommandContext } from "./context.js";
 import { interruptSignal, startReportPrinter } from "./delivery-report.js";
 import { requireSecret } from "./options.js";
-import { type CheckedRun, banner, libraryOptions } from "./simulate-run.js";
-import type { SimulateCommandOptions } from "./simulate.js";
+import type { SimulateOptions } from "../simulate/simulate.js";
 
 /**
  * `simulate lifecycle` with no --to: a listener in this process, on a free port, with a secret made
  * for the run. The listener verifies and prints each delivery as `listen` would; simulate adds its summary.
  */
-export async function runEmbedded(options: SimulateCommandOptions, run: CheckedRun, reporter: Reporter, ctx: CommandContext): Promise<number> {
-  const secret = options.secret !== undefined ? requireSecret(options.secret, (w) => reporter.warn(w)).value : generateSecret();
+export interface EmbeddedRun {
+  /** The simulate options but the target and the secret, which the embedded listener decides. */
+  readonly library: Omit<SimulateOptions, "to" | "secret">;
+  readonly secret: string | undefined;
+  /** The banner line for a run against this URL. */
+  readonly banner: (url: string) => string;
+}
+
+export async function runEmbedded(run: EmbeddedRun, reporter: Reporter, ctx: CommandContext): Promise<number> {
+  const secret = run.secret !== undefined ? requireSecret(run.secret, (w) => reporter.warn(w)).value : generateSecret();
   const signer = new Signer(secret);
   const { startListener } = await import("../listen/listener.js");
   const listener: Listener = await startListener({ port: 0, signer, journalPath: null, onEvent: listenerPrinter(reporter) });
@@ -23,12 +30,12 @@ export async function runEmbedded(options: SimulateCommandOptions, run: CheckedR
   try {
     if (!reporter.json) {
       reporter.info(`Embedded listener on ${listener.url} (it verifies with a secret made for this run; --to <url> drives your own handler)`);
-      reporter.info(banner(options, run, listener.url));
+      reporter.info(run.banner(listener.url));
     }
     // The listener prints what it receives; simulate prints only its failures, then the summary.
     const printer = await startReportPrinter(reporter, ctx, { url: listener.url, lanes: "bots", lines: "failures" });
     const report = await simulate({
-      ...libraryOptions(options), to: listener.url, secret: signer, signal: interruptSignal(ctx),
+      ...run.library, to: listener.url, secret: signer, signal: interruptSignal(ctx),
       onDelivery: printer.onDelivery,
     });
     await listener.close();

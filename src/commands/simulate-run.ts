@@ -7,7 +7,27 @@ import { poolSize } from "../simulate/engine.js";
 import { type CommandContext, reporterFor } from "./context.js";
 import { interruptSignal, startReportPrinter } from "./delivery-report.js";
 import { parseMetadata, parseUrl, requireSecret } from "./options.js";
-import type { SimulateCommandOptions } from "./simulate.js";
+
+export interface SimulateCommandOptions {
+  to?: string;
+  scenario: string;
+  list?: boolean;
+  subCode?: string;
+  allSubCodes?: boolean;
+  bots: number;
+  concurrency: number;
+  speed: number;
+  duplicates?: number;
+  reorder?: boolean;
+  retries: number;
+  artifacts?: boolean;
+  botId?: string;
+  metadata?: string[];
+  headers: "webhook" | "svix" | "both";
+  seed?: number;
+  secret?: string;
+  json?: boolean;
+}
 
 export async function runSimulate(options: SimulateCommandOptions, ctx: CommandContext): Promise<number> {
   const reporter = await reporterFor(ctx, options.json === true);
@@ -18,7 +38,7 @@ export async function runSimulate(options: SimulateCommandOptions, ctx: CommandC
   const base = checkOptions(options);
   if (options.to === undefined) {
     const { runEmbedded } = await import("./simulate-embedded.js");
-    return runEmbedded(options, base, reporter, ctx);
+    return runEmbedded({ library: libraryOptions(options), secret: options.secret, banner: (url) => banner(options, base, url) }, reporter, ctx);
   }
   const url = parseUrl(options.to, "--to");
   const secret = requireSecret(options.secret, (w) => reporter.warn(w));
@@ -34,7 +54,7 @@ export async function runSimulate(options: SimulateCommandOptions, ctx: CommandC
   }
 }
 
-export interface CheckedRun {
+interface CheckedRun {
   readonly scenario: string;
   /** Requests expected, without duplicates and retries. */
   readonly total: number;
@@ -58,7 +78,7 @@ function checkOptions(options: SimulateCommandOptions): CheckedRun {
   return { scenario: variant.name, total: bots * steps.length, bots, lifecycleMs: durationMs(steps) };
 }
 
-export function libraryOptions(options: SimulateCommandOptions): Omit<SimulateOptions, "to" | "secret"> {
+function libraryOptions(options: SimulateCommandOptions): Omit<SimulateOptions, "to" | "secret"> {
   return {
     scenario: options.scenario,
     bots: options.bots,
@@ -77,7 +97,7 @@ export function libraryOptions(options: SimulateCommandOptions): Omit<SimulateOp
   };
 }
 
-export function banner(options: SimulateCommandOptions, run: CheckedRun, url: string): string {
+function banner(options: SimulateCommandOptions, run: CheckedRun, url: string): string {
   const pace = options.speed === 0 ? "as fast as possible" : `speed ${options.speed} (a lifecycle takes about ${formatMs(run.lifecycleMs / options.speed)})`;
   return `Simulating ${run.bots} bot${run.bots === 1 ? "" : "s"} (${run.scenario}) -> ${url}, ${pace}`;
 }

@@ -2,27 +2,7 @@ import { Command, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { type CommandContext, collect, jsonOption, secretOption } from "./context.js";
 import { decimal, integer, speedFactor } from "./options.js";
-
-export interface SimulateCommandOptions {
-  to?: string;
-  scenario: string;
-  list?: boolean;
-  subCode?: string;
-  allSubCodes?: boolean;
-  bots: number;
-  concurrency: number;
-  speed: number;
-  duplicates?: number;
-  reorder?: boolean;
-  retries: number;
-  artifacts?: boolean;
-  botId?: string;
-  metadata?: string[];
-  headers: "webhook" | "svix" | "both";
-  seed?: number;
-  secret?: string;
-  json?: boolean;
-}
+import type { SimulateCommandOptions } from "./simulate-run.js";
 
 export function simulateCommand(ctx: CommandContext): Command {
   const lifecycle = new Command("lifecycle")

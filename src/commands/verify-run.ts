@@ -4,9 +4,17 @@ import { Signer } from "../webhook/sign.js";
 import { verify, type VerifyResult } from "../webhook/verify.js";
 import { type CommandContext, reporterFor } from "./context.js";
 import { parseHeaderArgs, readInput, requireSecret } from "./options.js";
-import type { VerifyCommandOptions } from "./verify.js";
 import { readCaptures } from "../deliveries/capture.js";
 import { describeSkipped } from "../output/format.js";
+
+export interface VerifyCommandOptions {
+  secret?: string;
+  header?: string[];
+  tolerance: number;
+  ignoreTimestamp?: boolean;
+  now?: number;
+  json?: boolean;
+}
 
 export async function runVerify(file: string, options: VerifyCommandOptions, ctx: CommandContext): Promise<number> {
   const reporter = await reporterFor(ctx, options.json === true);

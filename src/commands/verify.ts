@@ -1,15 +1,7 @@
 import { Command } from "commander";
 import { type CommandContext, collect, jsonOption, secretOption } from "./context.js";
 import { integer } from "./options.js";
-
-export interface VerifyCommandOptions {
-  secret?: string;
-  header?: string[];
-  tolerance: number;
-  ignoreTimestamp?: boolean;
-  now?: number;
-  json?: boolean;
-}
+import type { VerifyCommandOptions } from "./verify-run.js";
 
 export function verifyCommand(ctx: CommandContext): Command {
   return new Command("verify")
