@@ -33,9 +33,11 @@ async function run(argv: readonly string[]): Promise<number> {
       return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0 ? 0 : 2;
     }
     if (isRecallHooksError(error)) {
-      process.stderr.write(`error: ${error.message}\n`);
+      const { describeError } = await import("./error-messages.js");
+      const { message, exitCode } = describeError(error);
+      process.stderr.write(`error: ${message}\n`);
       if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
-      return error.exitCode;
+      return exitCode;
     }
     process.stderr.write(`error: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
     if (error instanceof Error && error.stack) process.stderr.write(`${debug ? error.stack : "(run again with --debug for the stack, and report it)"}\n`);

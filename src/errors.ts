@@ -1,56 +1,48 @@
 /**
- * One error taxonomy. Every error the tool raises on purpose is a RecallHooksError with a stable
- * `code`; only src/cli.ts turns `exitCode` into the process's exit status.
+ * One error class. Everything the tool raises on purpose is a RecallHooksError with a stable `code`
+ * and a message in the domain's terms; core modules never name a command-line flag. src/cli.ts
+ * alone turns a code into the message a user of the command line reads and into the exit status
+ * (src/error-messages.ts).
  */
-export class RecallHooksError extends Error {
-  readonly code: string;
-  readonly exitCode: number;
+export type ErrorCode =
+  /** The command layer's own usage errors: their message already names the flag and the fix. */
+  | "E_USAGE"
+  | "E_SECRET_EMPTY"
+  | "E_SECRET_NOT_BASE64"
+  | "E_SECRET_NO_BYTES"
+  | "E_EVENT_UNKNOWN"
+  | "E_SCENARIO_UNKNOWN"
+  | "E_SCENARIO_FIXED"
+  | "E_SUB_CODE_UNKNOWN"
+  | "E_INPUT_MISSING"
+  | "E_INPUT_UNREADABLE"
+  | "E_INPUT_EMPTY_FOLDER"
+  | "E_INPUT_NOT_JSON"
+  | "E_INPUT_SHAPE"
+  | "E_FIXTURE_MISSING"
+  | "E_STDIN_UNAVAILABLE"
+  | "E_CAPTURE_BARE_BODY";
 
-  constructor(code: string, message: string, exitCode: number, options?: ErrorOptions) {
+
+export type ErrorDetails = Readonly<Record<string, string | number | boolean | null | readonly string[]>>;
+
+export class RecallHooksError extends Error {
+  readonly code: ErrorCode;
+  /** What the message is about, for callers that word it their own way (src/error-messages.ts). */
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
-    this.exitCode = exitCode;
+    this.details = details;
   }
 }
 
-/** The user asked for something that cannot work as asked; the message carries the fix. Exit 2. */
+/** The command layer's usage error: the message names the flag and says the fix. */
 export class UsageError extends RecallHooksError {
-  constructor(message: string, options?: ErrorOptions & { code?: string }) {
-    super(options?.code ?? "E_USAGE", message, 2, options);
-  }
-}
-
-/** The work ran and failed (a target answered non-2xx, a delivery was lost). Exit 1. */
-export class FailureError extends RecallHooksError {
-  constructor(message: string, options?: ErrorOptions & { code?: string }) {
-    super(options?.code ?? "E_FAILED", message, 1, options);
-  }
-}
-
-/** A signature check failed; `reason` names which check. Exit 1. */
-export type VerificationReason =
-  | "missing_headers"
-  | "malformed_headers"
-  | "bad_secret"
-  | "no_matching_signature"
-  | "timestamp_too_old"
-  | "timestamp_too_new"
-  | "body_changed";
-
-export class VerificationError extends RecallHooksError {
-  readonly reason: VerificationReason;
-
-  constructor(reason: VerificationReason, message: string) {
-    super(`E_VERIFY_${reason.toUpperCase()}`, message, 1);
-    this.reason = reason;
-  }
-}
-
-/** Ctrl-C: the command stopped cleanly on the user's request. Exit 130. */
-export class InterruptedError extends RecallHooksError {
-  constructor(message = "Interrupted.") {
-    super("E_INTERRUPTED", message, 130);
+  constructor(message: string, options?: ErrorOptions) {
+    super("E_USAGE", message, {}, options);
   }
 }
 

@@ -37,4 +37,4 @@ export type { ForwardRoute } from "./listen/forwarder.js";
 export type { ListenSummary } from "./listen/stats.js";
 
 // Errors, with stable codes.
-export { FailureError, InterruptedError, RecallHooksError, UsageError, VerificationError, isRecallHooksError } from "./errors.js";
+export { type ErrorCode, RecallHooksError, UsageError, isRecallHooksError } from "./errors.js";

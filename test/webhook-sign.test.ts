@@ -58,9 +58,10 @@ describe("secrets", () => {
     assert.notEqual(generateSecret(), secret);
   });
 
-  it("rejects empty and non-base64 secrets as usage errors", () => {
-    for (const bad of ["", "   ", "whsec_", "whsec_not base64!", "whsec_abc"]) {
-      assert.throws(() => parseSecret(bad), (e: unknown) => (e as { exitCode: number }).exitCode === 2, bad);
+  it("rejects empty and non-base64 secrets with a code per failure", () => {
+    const codes = { "": "E_SECRET_EMPTY", "   ": "E_SECRET_EMPTY", whsec_: "E_SECRET_EMPTY", "whsec_not base64!": "E_SECRET_NOT_BASE64", whsec_abc: "E_SECRET_NOT_BASE64" };
+    for (const [bad, code] of Object.entries(codes)) {
+      assert.throws(() => parseSecret(bad), { code }, bad);
     }
   });
 

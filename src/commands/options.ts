@@ -62,12 +62,9 @@ export function parseHeaderArgs(entries: readonly string[] | undefined): Record<
 /** The secret from --secret or RECALL_WEBHOOK_SECRET; warnings go to the caller's log. */
 export function requireSecret(value: string | undefined, warn: (line: string) => void): ParsedSecret {
   if (value === undefined) {
-    throw new UsageError(
-      "No signing secret: pass --secret whsec_... or set RECALL_WEBHOOK_SECRET (`recall-hooks secret` makes a new one).",
-      { code: "E_SECRET" },
-    );
+    throw new UsageError("No signing secret: pass --secret whsec_... or set RECALL_WEBHOOK_SECRET (`recall-hooks secret` makes a new one).");
   }
-  const parsed = parseSecret(value, "--secret/RECALL_WEBHOOK_SECRET");
+  const parsed = parseSecret(value);
   for (const w of parsed.warnings) warn(w);
   return parsed;
 }

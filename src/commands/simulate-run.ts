@@ -1,5 +1,5 @@
 import { UsageError } from "../errors.js";
-import { findScenario, listScenarios, scenarioSteps, subCodesOf, withSubCode, durationMs } from "../recall/scenarios.js";
+import { durationMs, expandSubCodes, findScenario, listScenarios, scenarioSteps, withSubCode } from "../recall/scenarios.js";
 import type { Reporter } from "../output/reporter.js";
 import { formatMs } from "../output/format.js";
 import { type SimulateOptions, simulate } from "../simulate/simulate.js";
@@ -66,11 +66,9 @@ interface CheckedRun {
 function checkOptions(options: SimulateCommandOptions): CheckedRun {
   const scenario = findScenario(options.scenario);
   if (options.subCode !== undefined && options.allSubCodes) throw new UsageError("Give --sub-code or --all-sub-codes, not both.");
-  if ((options.subCode !== undefined || options.allSubCodes) && scenario.variable === undefined) {
-    throw new UsageError(`Scenario "${scenario.name}" has no sub code to choose: try --scenario fatal.`);
-  }
+  // The scenario module refuses a sub code for a scenario without one, and an unknown sub code.
   const variant = options.subCode !== undefined ? withSubCode(scenario, options.subCode) : scenario;
-  const variants = options.allSubCodes ? subCodesOf(scenario).length : 1;
+  const variants = options.allSubCodes ? expandSubCodes(scenario).length : 1;
   const bots = variants * options.bots;
   if (options.botId !== undefined && bots > 1) throw new UsageError(`--bot-id names one bot, but this run has ${bots}: drop --bot-id or --bots/--all-sub-codes.`);
   parseMetadata(options.metadata);

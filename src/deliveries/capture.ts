@@ -1,4 +1,4 @@
-import { UsageError } from "../errors.js";
+import { RecallHooksError } from "../errors.js";
 import type { JsonObject } from "../json.js";
 import { parseJournal, readCapture } from "./journal-read.js";
 
@@ -31,11 +31,11 @@ export function readCaptures(bytes: Buffer, source: string): CaptureFile {
     } else if (item.where.startsWith(":")) {
       skipped.push(Number(item.where.slice(1)));
     } else {
-      throw new UsageError(`${label} has no "headers" and "body": for a bare body, pass its signature headers with --header "webhook-id: ..." (three times).`);
+      throw new RecallHooksError("E_CAPTURE_BARE_BODY", `${label} is a bare body with no "headers": it cannot be verified without its signature headers.`, { input: label });
     }
   }
   if (captures.length === 0 && state.readable === 0 && skipped.length > 0) {
-    throw new UsageError(`${source} is not JSON: verify takes a capture {"headers", "body"} or journal lines; for a raw body pass its headers with --header.`);
+    throw new RecallHooksError("E_INPUT_NOT_JSON", `${source} is not JSON: verify takes a capture {"headers", "body"} or journal lines.`, { input: source });
   }
   return { captures, skipped: skipped.sort((a, b) => a - b) };
 }

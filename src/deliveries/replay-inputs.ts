@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { UsageError } from "../errors.js";
+import { RecallHooksError } from "../errors.js";
 import { eventsMatching, findEvent } from "../recall/catalog.js";
 import { type ReplayEntry, readReplayFile } from "./replay-read.js";
 
@@ -40,7 +40,7 @@ interface Source {
 
 async function sourcesOf(arg: string, options: InputOptions): Promise<Source[]> {
   if (arg === "-") {
-    if (!options.stdin) throw new UsageError("Reading standard input (-) is not available here: pass a file.");
+    if (!options.stdin) throw new RecallHooksError("E_STDIN_UNAVAILABLE", "Reading standard input (-) is not available here: pass a file.");
     return [{ label: "stdin", bytes: await options.stdin() }];
   }
   const path = resolve(options.cwd, arg);
@@ -49,7 +49,7 @@ async function sourcesOf(arg: string, options: InputOptions): Promise<Source[]> 
   if (info) return [{ label: arg, bytes: await readFile(path).catch((error: NodeJS.ErrnoException) => unreadable(arg, error)) }];
   const fixtures = fixtureNames(arg);
   if (fixtures.length === 0) {
-    throw new UsageError(`Cannot read ${arg}: no such file, and no event type of that name. Check the path, or run \`recall-hooks events\` for the event types.`);
+    throw new RecallHooksError("E_INPUT_MISSING", `Cannot read ${arg}: no such file, and no event type of that name.`, { input: arg });
   }
   const dir = options.fixturesDir ?? FIXTURES_DIR;
   const found: Source[] = [];
@@ -57,7 +57,7 @@ async function sourcesOf(arg: string, options: InputOptions): Promise<Source[]> 
     const bytes = await readFile(join(dir, `${name}.json`)).catch(() => null);
     if (bytes) found.push({ label: name, bytes });
   }
-  if (found.length === 0) throw new UsageError(`No bundled fixture for ${arg} in ${dir}: reinstall recall-hooks, or pass a file.`);
+  if (found.length === 0) throw new RecallHooksError("E_FIXTURE_MISSING", `No bundled fixture for ${arg} in ${dir}: reinstall recall-hooks, or pass a file.`, { input: arg, folder: dir });
   return found;
 }
 
@@ -68,7 +68,7 @@ function fixtureNames(arg: string): string[] {
 
 async function folder(path: string, arg: string): Promise<Source[]> {
   const names = (await readdir(path)).filter((n) => [".json", ".jsonl"].includes(extname(n))).sort();
-  if (names.length === 0) throw new UsageError(`${arg} has no .json or .jsonl files: point at a fixture, capture or journal.`);
+  if (names.length === 0) throw new RecallHooksError("E_INPUT_EMPTY_FOLDER", `${arg} has no .json or .jsonl files: point at a fixture, capture or journal.`, { input: arg });
   return Promise.all(names.map(async (name) => ({
     label: join(arg, name),
     bytes: await readFile(join(path, name)).catch((error: NodeJS.ErrnoException) => unreadable(join(arg, name), error)),
@@ -76,5 +76,5 @@ async function folder(path: string, arg: string): Promise<Source[]> {
 }
 
 function unreadable(arg: string, error: NodeJS.ErrnoException): never {
-  throw new UsageError(`Cannot read ${arg}: ${error.code ?? error.message}. Check the path and its permissions.`, { cause: error });
+  throw new RecallHooksError("E_INPUT_UNREADABLE", `Cannot read ${arg}: ${error.code ?? error.message}. Check the path and its permissions.`, { input: arg }, { cause: error });
 }

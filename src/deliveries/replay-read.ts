@@ -1,4 +1,4 @@
-import { UsageError } from "../errors.js";
+import { RecallHooksError } from "../errors.js";
 import type { JsonObject } from "../json.js";
 import { forwardFailed, type JournalItem, type JournalState, parseJournal, readCapture } from "./journal-read.js";
 import { parseDelivery } from "../recall/parse.js";
@@ -46,7 +46,7 @@ export function readReplayEntries(bytes: Buffer, source: string): ReplayEntry[] 
 export function readReplayFile(bytes: Buffer, source: string): ReplayFile {
   const state = parseJournal(bytes);
   if (state.readable === 0 && state.skipped.length > 0) {
-    throw new UsageError(`${source} is neither JSON nor JSON lines: replay takes Recall bodies, captures {"headers", "body"} or listen's journal.`);
+    throw new RecallHooksError("E_INPUT_NOT_JSON", `${source} is neither JSON nor JSON lines: replay takes Recall bodies, captures {"headers", "body"} or listen's journal.`, { input: source });
   }
   return { entries: state.items.map((item) => toEntry(item, source, bytes, state)), skipped: state.skipped };
 }
@@ -60,7 +60,7 @@ function toEntry(item: JournalItem, source: string, fileBytes: Buffer, state: Jo
     const parsed = parseDelivery(body);
     return { label, event: parsed.event, botId: parsed.botId, id: null, body, headers: null, family: null, receivedAt: null, duplicate: false, forwardFailed: null };
   }
-  throw new UsageError(`${label} is neither a Recall body {"event", "data"}, a capture {"headers", "body"}, nor a line of listen's journal.`);
+  throw new RecallHooksError("E_INPUT_SHAPE", `${label} is neither a Recall body {"event", "data"}, a capture {"headers", "body"}, nor a line of listen's journal.`, { input: label });
 }
 
 function captureEntry(value: JsonObject, label: string, state: JournalState): ReplayEntry {

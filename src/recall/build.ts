@@ -1,3 +1,4 @@
+import { RecallHooksError } from "../errors.js";
 import type { EventInfo } from "./types.js";
 import type { BuildContext, BuildEventOptions, RecallEvent } from "./build-parts.js";
 import { createContext, isoMicros, isoMicrosOffset, participantBody, resourceEntries } from "./build-parts.js";
@@ -18,14 +19,11 @@ const DEFAULT_SUB_CODES: Readonly<Record<string, string>> = {
 };
 const DEFAULT_TRANSCRIPT_FAILED = "provider_connection_failed";
 
-/**
- * A body for an event type from the catalog. Throws a plain Error for a name the catalog does not
- * know (the CLI turns it into a usage error).
- */
+/** A body for an event type from the catalog; a name the catalog does not know throws E_EVENT_UNKNOWN. */
 export function buildEvent(type: string, options: BuildEventOptions = {}): RecallEvent {
   const info = findEvent(type);
   if (info === undefined) {
-    throw new Error(`Unknown event type "${type}": run \`recall-hooks events\` to see the known ones.`);
+    throw new RecallHooksError("E_EVENT_UNKNOWN", `Unknown event type "${type}".`, { event: type });
   }
   const ctx = createContext(type, options);
   return { event: type, data: buildData(ctx, info) };

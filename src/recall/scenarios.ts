@@ -1,4 +1,4 @@
-import { UsageError } from "../errors.js";
+import { RecallHooksError } from "../errors.js";
 import { MEDIA_TYPES, subCodesFor } from "./catalog.js";
 
 // Named bot lifecycles, each a walk through Recall's status graph (lifecycle.ts) that ends the way
@@ -116,7 +116,8 @@ export function listScenarios(): readonly Scenario[] {
 export function findScenario(name: string): Scenario {
   const found = scenarios[name];
   if (found === undefined) {
-    throw new UsageError(`No scenario "${name}": pick one of ${LIST.map((x) => x.name).join(", ")} (see --list).`);
+    const known = LIST.map((x) => x.name);
+    throw new RecallHooksError("E_SCENARIO_UNKNOWN", `No scenario "${name}": pick one of ${known.join(", ")}.`, { name, known });
   }
   return found;
 }
@@ -132,11 +133,9 @@ export function subCodesOf(scenario: Scenario): string[] {
  */
 export function withSubCode(scenario: Scenario, subCode: string): Scenario {
   const variable = scenario.variable;
-  if (variable === undefined) throw new UsageError(`Scenario "${scenario.name}" has no sub code to choose.`);
+  if (variable === undefined) throw fixedScenario(scenario);
   if (!subCodesOf(scenario).includes(subCode)) {
-    throw new UsageError(
-      `"${subCode}" is not a ${variable} sub code: run \`recall-hooks events ${variable === "fatal" ? "bot.fatal" : variable}\` for the list.`,
-    );
+    throw new RecallHooksError("E_SUB_CODE_UNKNOWN", `"${subCode}" is not a ${variable} sub code.`, { subCode, event: `bot.${variable}` });
   }
   const steps = scenario.steps.map((step) => (step.event === `bot.${variable}` ? { ...step, subCode } : step));
   return { ...scenario, name: `${scenario.name}:${subCode}`, steps };
@@ -144,8 +143,12 @@ export function withSubCode(scenario: Scenario, subCode: string): Scenario {
 
 /** One scenario per sub code of the variable step (`--all-sub-codes`). */
 export function expandSubCodes(scenario: Scenario): Scenario[] {
-  if (scenario.variable === undefined) throw new UsageError(`Scenario "${scenario.name}" has no sub code to vary.`);
+  if (scenario.variable === undefined) throw fixedScenario(scenario);
   return subCodesOf(scenario).map((code) => withSubCode(scenario, code));
+}
+
+function fixedScenario(scenario: Scenario): RecallHooksError {
+  return new RecallHooksError("E_SCENARIO_FIXED", `Scenario "${scenario.name}" has no sub code to choose.`, { scenario: scenario.name });
 }
 
 /** What Recall sends after a recorded bot is done: the recording, then each media object. */

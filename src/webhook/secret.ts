@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { UsageError } from "../errors.js";
+import { RecallHooksError } from "../errors.js";
 
 const PREFIX = "whsec_";
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -14,33 +14,31 @@ export interface ParsedSecret {
 }
 
 const WHERE =
-  "copy it from Recall's dashboard (Developers > API Keys & Secrets, or the endpoint's page under Webhooks on legacy workspaces), or run `recall-hooks secret` for a new one";
+  "copy it from Recall's dashboard (Developers > API Keys & Secrets, or the endpoint's page under Webhooks on legacy workspaces)";
 
 /**
- * Reads a signing secret: `whsec_` + base64, or bare base64. Empty or non-base64 input is a
- * usage error that says where to find a good one; trailing whitespace is trimmed with a warning.
+ * Reads a signing secret: `whsec_` + base64, or bare base64. Empty or non-base64 input throws
+ * (E_SECRET_*) with where to find a good one; trailing whitespace is trimmed with a warning.
  */
-export function parseSecret(raw: string, source = "--secret"): ParsedSecret {
+export function parseSecret(raw: string): ParsedSecret {
   const warnings: string[] = [];
   let text = raw;
   const trimmed = raw.replace(/\s+$/, "");
   if (trimmed !== raw) {
-    warnings.push(`The secret from ${source} ended in whitespace; it was trimmed.`);
+    warnings.push("The secret ended in whitespace; it was trimmed.");
     text = trimmed;
   }
-  if (text.trim() === "") {
-    throw new UsageError(`The secret from ${source} is empty: ${WHERE}.`, { code: "E_SECRET" });
+  if (text.trim() === "" || text === PREFIX) {
+    throw new RecallHooksError("E_SECRET_EMPTY", `The secret is empty: ${WHERE}.`);
   }
   const body = text.startsWith(PREFIX) ? text.slice(PREFIX.length) : text;
   if (!BASE64.test(body) || body.length % 4 !== 0) {
-    throw new UsageError(
-      `The secret from ${source} is not \`whsec_\` followed by base64 (${maskSecret(text)}): ${WHERE}.`,
-      { code: "E_SECRET" },
-    );
+    const masked = maskSecret(text);
+    throw new RecallHooksError("E_SECRET_NOT_BASE64", `The secret is not \`whsec_\` followed by base64 (${masked}): ${WHERE}.`, { masked });
   }
   const key = Buffer.from(body, "base64");
   if (key.length === 0) {
-    throw new UsageError(`The secret from ${source} decodes to no bytes: ${WHERE}.`, { code: "E_SECRET" });
+    throw new RecallHooksError("E_SECRET_NO_BYTES", `The secret decodes to no bytes: ${WHERE}.`);
   }
   return { value: PREFIX + body, key, warnings };
 }

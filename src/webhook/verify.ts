@@ -1,10 +1,19 @@
 import { timingSafeEqual } from "node:crypto";
-import type { VerificationReason } from "../errors.js";
 import { type HeaderFamily, type HeaderInput, readSignatureHeaders } from "./headers.js";
 import { type ParsedSecret, parseSecret } from "./secret.js";
 import { Signer, bodyText } from "./sign.js";
 
 export const DEFAULT_TOLERANCE_SECONDS = 300;
+
+/** Which check a delivery failed. */
+export type VerificationReason =
+  | "missing_headers"
+  | "malformed_headers"
+  | "bad_secret"
+  | "no_matching_signature"
+  | "timestamp_too_old"
+  | "timestamp_too_new"
+  | "body_changed";
 
 export interface VerifyOptions {
   /** `whsec_...`, bare base64, a parsed secret or a Signer (reused across deliveries). */
