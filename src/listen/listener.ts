@@ -8,9 +8,8 @@ import type { Signer } from "../webhook/sign.js";
 import { DEFAULT_TOLERANCE_SECONDS, type VerificationReason, verify } from "../webhook/verify.js";
 import { type ForwardOutcome, type ForwardRoute, Forwarder, targetsFor } from "./forwarder.js";
 import { type Answer, type ReceivedRequest, type Refusal, startHttpServer } from "./http.js";
-import { type DeliveryRecord, encodeBody, Journal } from "../deliveries/journal.js";
-
-import { decodeBody } from "../deliveries/journal.js";
+import { createDispatcher } from "../webhook/deliver.js";
+import { type DeliveryRecord, decodeBody, encodeBody, Journal } from "../deliveries/journal.js";
 import { type JournalScan, scanJournal } from "../deliveries/resume.js";
 import { ListenStats, type ListenSummary } from "./stats.js";
 import { Timeline } from "./timeline.js";
@@ -223,9 +222,8 @@ function isBotStatus(parsed: ParsedEvent): boolean {
   return parsed.event !== null && parsed.event.startsWith("bot.") && (parsed.shape === "status" || parsed.shape === "legacy_status" || parsed.info === null);
 }
 
-async function defaultPool(): Promise<Dispatcher> {
-  const { Agent } = await import("undici");
-  return new Agent({ keepAliveTimeout: 4_000, connections: 32, pipelining: 1 });
+function defaultPool(): Promise<Dispatcher> {
+  return createDispatcher({}, { connections: 32 });
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

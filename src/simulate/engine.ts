@@ -1,6 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { Dispatcher } from "undici";
-import { deliver, RECALL_TIMEOUT_MS } from "../webhook/deliver.js";
+import { createDispatcher, deliver, RECALL_TIMEOUT_MS } from "../webhook/deliver.js";
 import type { HeaderChoice } from "../webhook/headers.js";
 import { type Signer, unixSeconds } from "../webhook/sign.js";
 import { type DeliveryRecord, type RunReport, summarize } from "./report.js";
@@ -86,9 +86,8 @@ export async function sendLanes(lanes: readonly Lane[], options: SendOptions): P
   return { deliveries: records, summary: summarize(records, lanes.map((l) => l.name), sender.clock() - started, options.signal?.aborted === true) };
 }
 
-async function createPool(concurrency: number): Promise<Dispatcher> {
-  const { Agent } = await import("undici");
-  return new Agent({ keepAliveTimeout: 4_000, connections: poolSize(concurrency) });
+function createPool(concurrency: number): Promise<Dispatcher> {
+  return createDispatcher({}, { connections: poolSize(concurrency) });
 }
 
 /** Connections for a run with this many lanes at once: a retry can overlap its lane's next send. */

@@ -101,7 +101,7 @@ let shared: Dispatcher | undefined;
 
 /** deliver()'s pool when none is passed: one keep-alive Agent for the process, no proxy. */
 function defaultDispatcher(undici: typeof import("undici")): Dispatcher {
-  shared ??= new undici.Agent({ keepAliveTimeout: 4_000, connections: 64 });
+  shared ??= makeDispatcher(undici, {}, 64);
   return shared;
 }
 
@@ -114,12 +114,16 @@ export interface DispatcherOptions {
 const LOOPBACK = ["localhost", "127.0.0.1", "[::1]"];
 
 /**
- * A keep-alive pool for a command's requests. HTTP(S)_PROXY (either case) in `env` is honoured for
- * remote targets, NO_PROXY too; loopback targets never go through a proxy. The caller closes it.
+ * The one way a pool for outgoing requests is made (send, simulate, replay, forward): keep-alive.
+ * HTTP(S)_PROXY (either case) in `env` is honoured for remote targets, NO_PROXY too; loopback
+ * targets never go through a proxy; no env, no proxy. The caller closes it.
  */
-export async function createDispatcher(env: Readonly<Record<string, string | undefined>>, options: DispatcherOptions = {}): Promise<Dispatcher> {
-  const undici = await import("undici");
-  const pool = { keepAliveTimeout: 4_000, connections: options.connections ?? 64 };
+export async function createDispatcher(env: Readonly<Record<string, string | undefined>> = {}, options: DispatcherOptions = {}): Promise<Dispatcher> {
+  return makeDispatcher(await import("undici"), env, options.connections ?? 64);
+}
+
+function makeDispatcher(undici: typeof import("undici"), env: Readonly<Record<string, string | undefined>>, connections: number): Dispatcher {
+  const pool = { keepAliveTimeout: 4_000, connections };
   // Passed explicitly (empty for none) so undici does not fall back to process.env.
   const httpProxy = env.http_proxy ?? env.HTTP_PROXY ?? "";
   const httpsProxy = env.https_proxy ?? env.HTTPS_PROXY ?? "";
