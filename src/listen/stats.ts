@@ -29,7 +29,6 @@ export class ListenStats {
   #forwardFailures = 0;
   readonly #byEvent = new Map<string, number>();
   readonly #byReason = new Map<string, number>();
-  lastDeliveryAt: number | null = null;
 
   constructor(journal: string | null) {
     this.#journal = journal;
@@ -37,7 +36,6 @@ export class ListenStats {
 
   countDelivery(d: { parsed: { event: string | null }; verified: boolean | null; duplicate: boolean; outOfOrderAfter: string | null; receivedAt: number }, reported: boolean): void {
     this.#deliveries += 1;
-    this.lastDeliveryAt = d.receivedAt;
     if (d.verified === null) this.#unverified += 1;
     if (d.duplicate) this.#duplicates += 1;
     if (d.outOfOrderAfter !== null) this.#outOfOrder += 1;

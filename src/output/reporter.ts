@@ -7,7 +7,6 @@ export interface ReporterOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Machine output: stdout gets only JSON. */
   readonly json: boolean;
-  readonly quiet?: boolean;
 }
 
 export interface Spinner {
@@ -88,15 +87,11 @@ export class Reporter {
 
   /** Chatter on stderr. */
   info(line: string): void {
-    if (!this.#options.quiet) this.#options.stderr.write(`${line}\n`);
+    this.#options.stderr.write(`${line}\n`);
   }
 
   warn(line: string): void {
     this.#options.stderr.write(`${this.err.yellow("warning:")} ${line}\n`);
-  }
-
-  error(line: string): void {
-    this.#options.stderr.write(`${this.err.red("error:")} ${line}\n`);
   }
 
   /** A spinner on stderr when it is a terminal; otherwise nothing (pipes get no spinner). */
@@ -104,7 +99,7 @@ export class Reporter {
     const stream = this.#options.stderr;
     // A terminal that reports no width (some `script` setups) sends ora's redraw into a loop.
     const columns = (stream as { columns?: number }).columns;
-    if (this.#options.quiet || stream.isTTY !== true || !columns) return { update: () => {}, stop: () => {} };
+    if (stream.isTTY !== true || !columns) return { update: () => {}, stop: () => {} };
     const { default: ora } = await import("ora");
     const spin = ora({ text, stream, isEnabled: true, color: "cyan" }).start();
     return {
