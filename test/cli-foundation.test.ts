@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { createServer, type IncomingMessage } from "node:http";
 import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -7,6 +6,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, it } from "node:test";
 import { Webhook } from "svix";
+import { CaptureServer } from "./helpers/capture-server.js";
 import { BIN, ROOT, runCli } from "./helpers/cli.js";
 import { generateSecret } from "../src/webhook/secret.js";
 import { Signer } from "../src/webhook/sign.js";
@@ -52,23 +52,15 @@ describe("recall-hooks (foundation, the built binary)", () => {
 
   it("sign --send posts the signed request and reports the answer; exit 1 on non-2xx", async () => {
     const secret = generateSecret();
-    const seen: { headers: IncomingMessage["headers"]; body: string }[] = [];
     let status = 204;
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => {
-        seen.push({ headers: req.headers, body: Buffer.concat(chunks).toString() });
-        res.writeHead(status).end(status === 204 ? undefined : "handler exploded");
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hooks`;
+    const server = await CaptureServer.start({ secret }, () => (status === 204 ? 204 : { status, body: "handler exploded" }));
+    const seen = server.requests;
+    const url = server.url;
     try {
       const ok = await runCli(["sign", "--event", "bot.done", "--send", url, "--secret", secret]);
       assert.equal(ok.code, 0, ok.stderr);
       assert.match(ok.stdout, /<-- 204 POST/);
-      assert.ok(new Webhook(secret).verify(seen[0]!.body, seen[0]!.headers as Record<string, string>));
+      assert.equal(seen[0]!.verified, true);
       status = 500;
       const bad = await runCli(["sign", "--event", "bot.done", "--send", url, "--secret", secret]);
       assert.equal(bad.code, 1);
@@ -76,7 +68,7 @@ describe("recall-hooks (foundation, the built binary)", () => {
       assert.match(bad.stdout, /handler exploded/);
       assert.match(bad.stdout, /hint:/);
     } finally {
-      server.close();
+      await server.close();
     }
   });
 

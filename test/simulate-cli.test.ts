@@ -53,7 +53,7 @@ describe("simulate and replay (the built binary)", () => {
     assert.deepEqual(records.at(-1), { ...records.at(-1), type: "summary", ok: true, deliveries: 14, duplicates: 7, messages: 7 });
     assert.equal(receiver.received.length, 14);
     assert.ok(receiver.received.every((r) => r.verified && r.headers["svix-id"] !== undefined));
-    assert.ok(receiver.received.every((r) => JSON.parse(r.body).data.bot.metadata.user === "7"));
+    assert.ok(receiver.received.every((r) => JSON.parse(r.text).data.bot.metadata.user === "7"));
   });
 
   it("usage errors exit 2 with the fix", async () => {
@@ -74,7 +74,7 @@ describe("simulate and replay (the built binary)", () => {
     const got = receiver.received[0]!;
     assert.equal(got.verified, true);
     assert.equal(got.event, "bot.fatal");
-    assert.equal(got.body, await readFile(join(ROOT, "fixtures/events/bot.fatal.json"), "utf8"));
+    assert.equal(got.text, await readFile(join(ROOT, "fixtures/events/bot.fatal.json"), "utf8"));
     assert.match(stdout, /the delivery was answered 2xx/);
   });
 });

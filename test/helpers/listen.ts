@@ -1,6 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { createServer, request, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { request } from "node:http";
 import type { Readable } from "node:stream";
 import { BIN, ROOT } from "./cli.js";
 
@@ -107,52 +106,5 @@ export function post(url: string, headers: Record<string, string | string[]>, bo
   });
 }
 
-export interface TargetRequest {
-  readonly path: string;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: Buffer;
-}
-
-/** A stand-in for the developer's app: records every request; the answer is up to `respond`. */
-export class Target {
-  readonly requests: TargetRequest[] = [];
-  readonly server: Server;
-  respond: (req: TargetRequest) => { status: number; body?: string } | "hang" = () => ({ status: 200, body: "ok" });
-  #waiters: (() => void)[] = [];
-  port = 0;
-
-  constructor() {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => {
-        const got: TargetRequest = { path: req.url ?? "/", headers: req.headers, body: Buffer.concat(chunks) };
-        this.requests.push(got);
-        for (const w of this.#waiters.splice(0)) w();
-        const answer = this.respond(got);
-        if (answer === "hang") return;
-        res.writeHead(answer.status).end(answer.body ?? "");
-      });
-    });
-  }
-
-  async listen(port = 0): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(port, "127.0.0.1", resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-    return this;
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}/webhooks/recall`;
-  }
-
-  async waitForRequests(count: number): Promise<TargetRequest[]> {
-    while (this.requests.length < count) await new Promise<void>((resolve) => this.#waiters.push(resolve));
-    return this.requests;
-  }
-
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
+/** The developer's app in listen's tests: the one capture server. */
+export { CaptureServer as Target, type Captured as TargetRequest } from "./capture-server.js";
