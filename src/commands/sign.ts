@@ -8,7 +8,7 @@ export function signCommand(ctx: CommandContext): Command {
     .description("sign a payload (a file, stdin, or a sample built with --event) and print the request")
     .argument("[file]", "the body to sign, exactly as it will be sent; - reads standard input")
     .addOption(secretOption())
-    .option("-e, --event <type>", "build a realistic Recall body for this event type (see `recall-hooks events`)")
+    .option("--event <type>", "build a realistic Recall body for this event type (see `recall-hooks events`)")
     .option("--bot-id <uuid>", "with --event: the bot id")
     .option("--sub-code <code>", "with --event: the sub code (e.g. meeting_not_found for bot.fatal)")
     .option("--metadata <key=value>", "with --event: bot metadata, repeatable", collect)

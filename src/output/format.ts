@@ -1,4 +1,13 @@
-// Small formatters shared by the renderers: times, durations, counts.
+// Small formatters shared by the renderers: times, durations, counts, widths.
+import { EVENTS } from "../recall/catalog.js";
+
+/** The event column is as wide as the longest event type Recall sends, so every row lines up. */
+export const EVENT_COLUMN = Math.max(...EVENTS.map((e) => e.name.length));
+
+/** `1 delivery`, `3 deliveries`: a count with its noun, singular or plural. */
+export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : pluralForm}`;
+}
 
 /** HH:MM:SS in local time. */
 export function clock(ms: number): string {
@@ -22,6 +31,5 @@ export function formatMs(ms: number): string {
 export function describeSkipped(source: string, lines: readonly number[]): string {
   const shown = lines.slice(0, 5).join(", ");
   const more = lines.length > 5 ? ` and ${lines.length - 5} more` : "";
-  const plural = lines.length === 1 ? "" : "s";
-  return `${source}: skipped ${lines.length} unreadable line${plural} (line${plural} ${shown}${more}): not JSON, or not a delivery, capture or journal record`;
+  return `${source}: skipped ${plural(lines.length, "unreadable line")} (${lines.length === 1 ? "line" : "lines"} ${shown}${more}): not JSON, or not a delivery, capture or journal record`;
 }

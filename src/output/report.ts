@@ -1,5 +1,5 @@
 import type { DeliveryRecord, RunSummary } from "../simulate/report.js";
-import { clock, formatMs, roundMs } from "./format.js";
+import { clock, EVENT_COLUMN, formatMs, plural, roundMs } from "./format.js";
 import { neutralize } from "./sanitize.js";
 import type { Style } from "./style.js";
 
@@ -18,7 +18,7 @@ export function renderDeliveryRecord(record: DeliveryRecord, hint: string | null
   const who = record.bot === null ? record.lane : record.bot.slice(0, 8);
   const line = [
     style.dim(clock(record.sentAt)),
-    neutralize(record.event).padEnd(30),
+    neutralize(record.event).padEnd(EVENT_COLUMN),
     style.cyan(neutralize(who).padEnd(8)),
     status,
     formatMs(record.latencyMs).padStart(8),
@@ -37,14 +37,14 @@ export function renderDeliveryRecord(record: DeliveryRecord, hint: string | null
 export function renderRunSummary(summary: RunSummary, style: Style, what = "bots"): string[] {
   const count = (n: number, text: string): string => (n === 0 ? style.green(`0 ${text}`) : style.red(`${n} ${text}`));
   const extra = [
-    summary.duplicates > 0 ? `${summary.duplicates} duplicate${summary.duplicates === 1 ? "" : "s"}` : "",
-    summary.retries > 0 ? `${summary.retries} retr${summary.retries === 1 ? "y" : "ies"}` : "",
+    summary.duplicates > 0 ? plural(summary.duplicates, "duplicate") : "",
+    summary.retries > 0 ? plural(summary.retries, "retry", "retries") : "",
   ].filter((x) => x !== "").join(", ");
   const l = summary.latency;
   const lines = [
     "",
-    style.bold("summary"),
-    `  deliveries   ${summary.deliveries} (${summary.messages} message${summary.messages === 1 ? "" : "s"}${extra ? `, ${extra}` : ""})`,
+    style.bold("Summary"),
+    `  deliveries   ${summary.deliveries} (${plural(summary.messages, "message")}${extra ? `, ${extra}` : ""})`,
     `  answers      ${count(summary.non2xx, "non-2xx")}, ${count(summary.errors, "errors")}`,
     `  latency      p50 ${formatMs(l.p50)}  p95 ${formatMs(l.p95)}  max ${formatMs(l.max)}`,
     `  over 15 s    ${summary.overLimit === 0 ? "0" : style.red(`${summary.overLimit} (Recall times these out and retries)`)}`,
@@ -59,12 +59,12 @@ export function renderRunSummary(summary: RunSummary, style: Style, what = "bots
 }
 
 function verdict(summary: RunSummary, style: Style): string {
-  if (summary.interrupted) return style.yellow(`interrupted after ${summary.deliveries} deliveries`);
+  if (summary.interrupted) return style.yellow(`interrupted after ${plural(summary.deliveries, "delivery", "deliveries")}`);
   if (summary.ok) {
     const what = summary.deliveries === 1 ? "the delivery was" : `all ${summary.deliveries} deliveries were`;
     return style.green(`${what} answered 2xx in ${formatMs(summary.durationMs)}`);
   }
-  return style.red(`${summary.failed} deliver${summary.failed === 1 ? "y" : "ies"} failed: the endpoint answered non-2xx or not at all`);
+  return style.red(`${plural(summary.failed, "delivery", "deliveries")} failed: the endpoint answered non-2xx or not at all`);
 }
 
 /** One NDJSON record per request. */
