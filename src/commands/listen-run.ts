@@ -68,7 +68,7 @@ export async function runListen(options: ListenCommandOptions, ctx: CommandConte
     summary = await listener.close();
   }
   if (reporter.json) reporter.record({ type: "summary", ...snake(summary) });
-  else for (const line of renderSummary(summary, reporter.err)) reporter.info(line);
+  else for (const line of renderSummary(summary, reporter.out)) reporter.data(line);
   await reporter.flush();
   return 130;
 }
