@@ -74,7 +74,11 @@ export async function sendLanes(lanes: readonly Lane[], options: SendOptions): P
     throw new RangeError(`retries must be a whole number from 0 to ${SVIX_RETRY_SCHEDULE_MS.length}`);
   }
   const dispatcher = options.dispatcher ?? (await createPool(options.concurrency ?? 10));
-  const sender = new LaneSender(options, dispatcher);
+  const records: DeliveryRecord[] = [];
+  const sender = new LaneSender(options, dispatcher, (record) => {
+    records.push(record);
+    options.onDelivery?.(record);
+  });
   const started = sender.clock();
   try {
     await runPool(lanes, Math.max(1, options.concurrency ?? 10), (lane) => sender.runLane(lane));
@@ -82,7 +86,6 @@ export async function sendLanes(lanes: readonly Lane[], options: SendOptions): P
   } finally {
     if (options.dispatcher === undefined) await dispatcher.close();
   }
-  const records = sender.records;
   return { deliveries: records, summary: summarize(records, lanes.map((l) => l.name), sender.clock() - started, options.signal?.aborted === true) };
 }
 
@@ -108,17 +111,34 @@ async function runPool<T>(items: readonly T[], limit: number, work: (item: T) =>
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/**
+ * Sends messages one at a time as a caller produces them (the emulator's state changes), with the
+ * same signing, delivery and Svix retries as `sendLanes`. Nothing is kept: records go to onDelivery.
+ */
+export interface MessageSender {
+  /** Sends now; resolves with the first attempt's record (retries follow on their own schedule). */
+  send(lane: string, message: Outgoing): Promise<DeliveryRecord>;
+  /** Waits for retries still scheduled. */
+  settled(): Promise<void>;
+}
+
+export function createSender(options: SendOptions & { readonly dispatcher: Dispatcher }): MessageSender {
+  const sender = new LaneSender(options, options.dispatcher, (record) => options.onDelivery?.(record));
+  return { send: (lane, message) => sender.attempt(lane, message, 1), settled: () => sender.settled() };
+}
+
 class LaneSender {
-  readonly records: DeliveryRecord[] = [];
   readonly clock: () => number;
   readonly #options: SendOptions;
   readonly #dispatcher: Dispatcher;
+  readonly #onRecord: (record: DeliveryRecord) => void;
   readonly #pending = new Set<Promise<void>>();
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
-  constructor(options: SendOptions, dispatcher: Dispatcher) {
+  constructor(options: SendOptions, dispatcher: Dispatcher, onRecord: (record: DeliveryRecord) => void) {
     this.#options = options;
     this.#dispatcher = dispatcher;
+    this.#onRecord = onRecord;
     this.clock = options.clock ?? performance.now.bind(performance);
     this.#sleep = options.sleep ?? realSleep;
   }
@@ -133,7 +153,7 @@ class LaneSender {
     for (const message of plan) {
       await this.#wait(message.delayMs);
       if (this.#aborted) return;
-      await this.#attempt(lane.name, message, 1);
+      await this.attempt(lane.name, message, 1);
     }
   }
 
@@ -147,18 +167,18 @@ class LaneSender {
     if (speed > 0 && ms > 0) await this.#sleep(Math.min(ms / speed, MAX_DELAY_MS), this.#options.signal);
   }
 
-  async #attempt(lane: string, message: Outgoing, attempt: number): Promise<void> {
+  async attempt(lane: string, message: Outgoing, attempt: number): Promise<DeliveryRecord> {
     const record = await this.#send(lane, message, attempt);
-    this.records.push(record);
-    this.#options.onDelivery?.(record);
+    this.#onRecord(record);
     // Svix schedules each message's retries on its own: later messages of the lane do not wait.
     if (record.willRetry) {
       const retry = this.#wait(SVIX_RETRY_SCHEDULE_MS[attempt - 1]!).then(async () => {
-        if (!this.#aborted) await this.#attempt(lane, message, attempt + 1);
+        if (!this.#aborted) await this.attempt(lane, message, attempt + 1);
       });
       this.#pending.add(retry);
       retry.finally(() => this.#pending.delete(retry)).catch(() => undefined);
     }
+    return record;
   }
 
   async #send(lane: string, message: Outgoing, attempt: number): Promise<DeliveryRecord> {

@@ -1,0 +1,274 @@
+import { setTimeout as delay } from "node:timers/promises";
+import { findScenario, type ScenarioStep, withSubCode } from "../recall/scenarios.js";
+import { MAX_DELAY_MS } from "../simulate/engine.js";
+import type { Meeting } from "./meeting.js";
+import type { Outbox } from "./outbox.js";
+import {
+  botMessage, completeRecording, failRecording, finishRecording, type Message, pauseRecording, startRecording, unfinished,
+} from "./recording.js";
+import type { BotState, StatusChange } from "./state.js";
+import { currentCode, isFinished, lastAt } from "./state.js";
+import type { BotStore } from "./store.js";
+
+// Walks each bot through its scenario in meeting time: a step's timestamp is the previous one plus
+// Recall's real delay, whatever the speed; the wait between steps is that delay divided by speed
+// (speed 0 waits for nothing but the app's answers). leave_call, the recording commands and the
+// control API interrupt the walk at the bot's current meeting time.
+
+export interface RealtimeStart {
+  readonly bot: BotState;
+  readonly recordingId: string;
+  /** Epoch ms (meeting time) the recording (re)started: every `relative` counts from here. */
+  readonly startedAt: number;
+  readonly meeting: Meeting;
+}
+
+/** The seam for real-time streams (issue 10): started at in_call_recording, stopped when recording stops. */
+export interface RealtimeSeam {
+  start(context: RealtimeStart): { stop(): void } | null;
+}
+
+export interface DriverOptions {
+  readonly store: BotStore;
+  readonly outbox: Outbox;
+  readonly speed: number;
+  readonly meeting: () => Meeting;
+  readonly now: () => number;
+  readonly uuid: () => string;
+  readonly realtime?: RealtimeSeam;
+  readonly onStatus?: (bot: BotState, change: StatusChange) => void;
+  /** After any change of state (persistence). */
+  readonly onChange?: () => void;
+}
+
+interface Run {
+  readonly controller: AbortController;
+  /** Real time the current wait began, and the meeting-time wait it stands for. */
+  waitStart: number;
+  waitMs: number;
+  stream: { stop(): void } | null;
+}
+
+/** Post-call spacing at speed 1: recording.done a second after call_ended, each media half a second later. */
+const RECORDING_DONE_MS = 1_000;
+const MEDIA_DONE_MS = 500;
+/** A create_transcript job's processing time at speed 1. */
+export const TRANSCRIPT_MS = 5_000;
+
+export class Driver {
+  readonly #o: DriverOptions;
+  readonly #runs = new Map<string, Run>();
+  readonly #tasks = new Set<Promise<void>>();
+  #closed = false;
+
+  constructor(options: DriverOptions) {
+    this.#o = options;
+  }
+
+  /** Starts (or resumes, after a restart) a bot's walk. */
+  start(bot: BotState): void {
+    if (isFinished(bot)) return;
+    // A halted bot only moves again if it was finishing after its call (a restart mid-way).
+    if (bot.halted) {
+      if (currentCode(bot) === "call_ended") this.#track(bot, (run) => this.#finish(bot, run, 5_000));
+      return;
+    }
+    this.#track(bot, (run) => this.#walk(bot, run));
+  }
+
+  /** Stops every walk (reset). */
+  haltAll(): void {
+    for (const run of this.#runs.values()) {
+      run.controller.abort();
+      run.stream?.stop();
+    }
+    this.#runs.clear();
+  }
+
+  /** The bot's meeting time now: its last change plus the elapsed part of the wait under way. */
+  meetingNow(bot: BotState): number {
+    const run = this.#runs.get(bot.id);
+    const now = this.#o.now();
+    const elapsed = run === undefined || this.#o.speed === 0 ? 0 : Math.min(run.waitMs, (now - run.waitStart) * this.#o.speed);
+    // Before joining, meeting time is the wall clock at the start of the wait for join_at, run forward by speed.
+    if (bot.statusChanges.length === 0) return run === undefined ? now : run.waitStart + elapsed;
+    return lastAt(bot) + Math.max(1, elapsed);
+  }
+
+  /** Stops the walk (and any stream); the caller changes the bot. */
+  halt(bot: BotState): void {
+    const run = this.#runs.get(bot.id);
+    run?.controller.abort();
+    run?.stream?.stop();
+    this.#runs.delete(bot.id);
+  }
+
+  /** Applies one status change at meeting time `at`, with its effect on recordings, and sends its webhooks. */
+  apply(bot: BotState, code: string, subCode: string | null, at: number): Promise<void> {
+    const time = Math.max(at, lastAt(bot) + (bot.statusChanges.length === 0 ? 0 : 1));
+    const previous = currentCode(bot);
+    const change: StatusChange = { code, message: null, sub_code: subCode, at: time };
+    bot.statusChanges.push(change);
+    const meeting = this.#o.meeting();
+    const messages: Message[] = [botMessage(bot, code, subCode, time)];
+    if (code === "joining_call") bot.joinAt = null;
+    if (code === "in_call_recording") {
+      messages.push(...startRecording(bot, time, this.#o.uuid, meeting));
+      this.#startStream(bot, time, meeting);
+    } else if (previous === "in_call_recording" && code === "in_call_not_recording") {
+      messages.push(...pauseRecording(bot, time));
+      this.#stopStream(bot);
+    } else if (code === "call_ended") {
+      completeRecording(bot, time);
+      this.#stopStream(bot);
+    } else if (code === "fatal") {
+      messages.push(...failRecording(bot, time));
+      this.#stopStream(bot);
+    }
+    if (code === "done" || code === "fatal") this.#o.store.finished(this.#o.now());
+    this.#o.onStatus?.(bot, change);
+    this.#o.onChange?.();
+    return this.#sendAll(bot, messages);
+  }
+
+  /** Ends the call now (leave_call, a pushed call_ended) and finishes the bot as Recall does. */
+  endCall(bot: BotState, subCode: string): void {
+    const at = this.meetingNow(bot);
+    this.halt(bot);
+    bot.halted = true;
+    const sent = this.apply(bot, "call_ended", subCode, at);
+    this.#track(bot, async (run) => {
+      if (this.#o.speed === 0) await sent;
+      await this.#finish(bot, run, 5_000);
+    });
+  }
+
+  /** Finishes the bot from where it is: media, then done. */
+  finishNow(bot: BotState): void {
+    this.halt(bot);
+    bot.halted = true;
+    this.#track(bot, (run) => this.#finish(bot, run, 0));
+  }
+
+  /** Runs a job tied to no walk (create_transcript), tracked so close() can wait for it. */
+  task(work: (wait: (ms: number) => Promise<boolean>) => Promise<void>): void {
+    const controller = new AbortController();
+    const job = work((ms) => this.#sleep(ms, controller.signal)).catch(() => undefined);
+    this.#tasks.add(job);
+    void job.finally(() => this.#tasks.delete(job));
+  }
+
+  /** Stops every walk and waits for them to end. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const run of this.#runs.values()) {
+      run.controller.abort();
+      run.stream?.stop();
+    }
+    while (this.#tasks.size > 0) await Promise.all([...this.#tasks]);
+  }
+
+  /** Waits until every bot's walk and job has ended (tests, the 100-bot run). */
+  async idle(): Promise<void> {
+    while (this.#tasks.size > 0) await Promise.all([...this.#tasks]);
+  }
+
+  #track(bot: BotState, work: (run: Run) => Promise<void>): void {
+    if (this.#closed) return;
+    const run: Run = { controller: new AbortController(), waitStart: this.#o.now(), waitMs: 0, stream: null };
+    this.#runs.set(bot.id, run);
+    const job = work(run).catch(() => undefined).finally(() => {
+      if (this.#runs.get(bot.id) === run) this.#runs.delete(bot.id);
+    });
+    this.#tasks.add(job);
+    void job.finally(() => this.#tasks.delete(job));
+  }
+
+  async #walk(bot: BotState, run: Run): Promise<void> {
+    const steps = stepsOf(bot);
+    if (bot.statusChanges.length === 0 && bot.joinAt !== null && bot.joinAt > this.#o.now()) {
+      if (!(await this.#wait(run, bot.joinAt - this.#o.now()))) return;
+    }
+    while (bot.step < steps.length) {
+      const step = steps[bot.step]!;
+      const code = step.event.slice("bot.".length);
+      if (code === "done") {
+        bot.step += 1;
+        return this.#finish(bot, run, step.delayMs);
+      }
+      if (bot.statusChanges.length > 0 && !(await this.#wait(run, step.delayMs))) return;
+      bot.step += 1;
+      if (code === currentCode(bot) || (code === "in_call_recording" && manualStart(bot))) continue;
+      const at = bot.statusChanges.length === 0 ? Math.max(this.#o.now(), bot.joinAt ?? 0) : lastAt(bot) + step.delayMs;
+      const sent = this.apply(bot, code, step.subCode === undefined ? null : step.subCode, at);
+      if (this.#o.speed === 0) await sent;
+      if (run.controller.signal.aborted) return;
+    }
+  }
+
+  /**
+   * After the call: each completed recording becomes done a second after call_ended, its media half a
+   * second apart, and the bot is done `doneMs` after call_ended (later if the media needs longer).
+   */
+  async #finish(bot: BotState, run: Run, doneMs: number): Promise<void> {
+    const ended = lastAt(bot);
+    let offset = 0;
+    for (const recording of unfinished(bot)) {
+      if (!(await this.#wait(run, RECORDING_DONE_MS))) return;
+      offset += RECORDING_DONE_MS;
+      const base = ended + offset;
+      const messages = finishRecording(bot, recording, (i) => base + i * MEDIA_DONE_MS);
+      this.#o.onChange?.();
+      const sent = this.#sendAll(bot, messages);
+      if (this.#o.speed === 0) await sent;
+      offset += recording.media.length * MEDIA_DONE_MS;
+    }
+    const rest = Math.max(MEDIA_DONE_MS, doneMs - offset);
+    if (!(await this.#wait(run, rest))) return;
+    const sent = this.apply(bot, "done", null, ended + offset + rest);
+    if (this.#o.speed === 0) await sent;
+  }
+
+  async #wait(run: Run, ms: number): Promise<boolean> {
+    run.waitStart = this.#o.now();
+    run.waitMs = ms;
+    return this.#sleep(ms, run.controller.signal);
+  }
+
+  /** Sleeps ms of meeting time; false when aborted. */
+  async #sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+    if (signal.aborted || this.#closed) return false;
+    if (this.#o.speed > 0 && ms > 0) await delay(Math.min(ms / this.#o.speed, MAX_DELAY_MS), undefined, { signal }).catch(() => undefined);
+    return !signal.aborted && !this.#closed;
+  }
+
+  #sendAll(bot: BotState, messages: readonly Message[]): Promise<void> {
+    return Promise.all(messages.map((m) => this.#o.outbox.send(bot.id, m.event, m.body))).then(() => undefined);
+  }
+
+  #startStream(bot: BotState, at: number, meeting: Meeting): void {
+    const run = this.#runs.get(bot.id);
+    const recording = bot.recordings.at(-1);
+    if (this.#o.realtime === undefined || run === undefined || recording === undefined) return;
+    run.stream?.stop();
+    run.stream = this.#o.realtime.start({ bot, recordingId: recording.id, startedAt: at, meeting });
+  }
+
+  #stopStream(bot: BotState): void {
+    const run = this.#runs.get(bot.id);
+    run?.stream?.stop();
+    if (run !== undefined) run.stream = null;
+  }
+}
+
+function manualStart(bot: BotState): boolean {
+  const config = (bot.config["recording_config"] ?? {}) as Record<string, unknown>;
+  return config["start_recording_on"] === "manual" && bot.recordings.length === 0;
+}
+
+/** The bot's scenario steps (bot statuses only; media events come from the recordings). */
+export function stepsOf(bot: BotState): readonly ScenarioStep[] {
+  const scenario = findScenario(bot.scenario);
+  const chosen = bot.subCode !== null ? withSubCode(scenario, bot.subCode) : scenario;
+  return chosen.steps;
+}

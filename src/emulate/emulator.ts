@@ -1,0 +1,167 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Dispatcher } from "undici";
+import { UsageError } from "../errors.js";
+import { type BodyFormat, DEFAULT_BODY_FORMAT } from "../recall/body-format.js";
+import { findScenario, withSubCode } from "../recall/scenarios.js";
+import { seededRandom } from "../simulate/chaos.js";
+import { poolSize } from "../simulate/engine.js";
+import { generateSecret, parseSecret } from "../webhook/secret.js";
+import { Signer } from "../webhook/sign.js";
+import { BotService } from "./bots.js";
+import { Driver, type RealtimeSeam } from "./driver.js";
+import { type FailRule, parseFailRule, RateLimiter } from "./http/limits.js";
+import { type ApiRecord, startApiServer } from "./http/server.js";
+import { defaultMeeting, type Meeting } from "./meeting.js";
+import { type EmulatorDelivery, Outbox } from "./outbox.js";
+import { StateFile } from "./persist.js";
+import type { BotState, StatusChange } from "./state.js";
+import { BotStore } from "./store.js";
+import { botView } from "./views.js";
+
+export type { ApiRecord } from "./http/server.js";
+export type { EmulatorDelivery } from "./outbox.js";
+export type { RealtimeSeam, RealtimeStart } from "./driver.js";
+export type { Meeting, MeetingParticipant, Utterance } from "./meeting.js";
+
+export interface EmulatorOptions {
+  /** Default 0: a free port. */
+  readonly port?: number;
+  readonly host?: string;
+  /** The API key apps must send; generated when absent. */
+  readonly apiKey?: string;
+  /** The workspace secret the webhooks are signed with (`whsec_...`); generated when absent. */
+  readonly secret?: string;
+  /** Dashboard webhook endpoints: every status and artefact event is sent to each. */
+  readonly webhookTo?: ReadonlyArray<string | URL>;
+  /** Only these event globs are sent (e.g. `bot.*`); default all. */
+  readonly events?: readonly string[];
+  /** Recall's timings divided by this; 0 moves as fast as the app answers. Default 10. */
+  readonly speed?: number;
+  /** The scenario bots walk unless their metadata or meeting URL picks another. Default "happy". */
+  readonly scenario?: string;
+  readonly subCode?: string;
+  /** The meeting every bot attends (transcript, participants, audio). Default defaultMeeting(). */
+  readonly meeting?: () => Meeting;
+  /** Keep bots in this file across restarts. */
+  readonly statePath?: string;
+  /** Apply Recall's per-minute rate limits (429 with Retry-After). */
+  readonly rateLimit?: boolean;
+  /** Injected Create Bot failures: `{status, rate}` or `"507:0.2"`. */
+  readonly failCreate?: ReadonlyArray<FailRule | string>;
+  /** 0..1: the share of webhooks delivered twice (same id). Default 0. */
+  readonly duplicates?: number;
+  /** Webhook retries on Svix's schedule (scaled by speed); default 7. */
+  readonly retries?: number;
+  readonly seed?: number;
+  readonly bodyFormat?: BodyFormat;
+  /** Real-time streams: started when a bot records (see RealtimeSeam). Default none. */
+  readonly realtime?: RealtimeSeam;
+  /** An undici dispatcher for webhooks (left open); default a keep-alive pool closed by close(). */
+  readonly dispatcher?: Dispatcher;
+  /** Finished bots kept in memory (older ones evicted); default 10,000. */
+  readonly maxFinishedBots?: number;
+  readonly now?: () => number;
+  readonly onApi?: (record: ApiRecord) => void;
+  readonly onDelivery?: (delivery: EmulatorDelivery) => void;
+  readonly onStatus?: (bot: { id: string; metadata: Record<string, string> }, change: { code: string; sub_code: string | null; created_at: string }) => void;
+}
+
+export interface Emulator {
+  /** The base URL to give the app in place of https://<region>.recall.ai. */
+  readonly url: string;
+  readonly apiKey: string;
+  readonly secret: string;
+  readonly webhookTo: readonly string[];
+  /** Bots as Recall's API shows them. */
+  readonly bots: { get(id: string): Record<string, unknown> | undefined; list(): Record<string, unknown>[] };
+  /** Every webhook request sent (bounded, oldest dropped). */
+  readonly deliveries: readonly EmulatorDelivery[];
+  /** Forget every bot, delivery, rate-limit window and idempotency key. */
+  reset(): void;
+  /** Resolves when no bot is moving and every webhook (retries included) has been answered. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const speed = options.speed ?? 10;
+  if (!(speed === 0 || (speed >= 0.001 && speed <= 1_000_000))) throw new UsageError(`speed must be 0 or from 0.001 to 1000000, not ${speed}`);
+  const scenario = findScenario(options.scenario ?? "happy");
+  if (options.subCode !== undefined) withSubCode(scenario, options.subCode);
+  const failCreate = (options.failCreate ?? []).map(readRule);
+  const secret = parseSecret(options.secret ?? generateSecret());
+  const apiKey = options.apiKey ?? randomBytes(20).toString("hex");
+  const now = options.now ?? Date.now;
+  const random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
+  const urls = (options.webhookTo ?? []).map((u) => new URL(u));
+  const { Agent } = await import("undici");
+  const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 4_000, connections: poolSize(32) });
+  const closing = new AbortController();
+  const store = new BotStore({ ...(options.maxFinishedBots !== undefined && { maxFinished: options.maxFinishedBots }) });
+  const stateFile = options.statePath === undefined ? null : new StateFile(options.statePath, () => [...store.all()]);
+  const restored = stateFile === null ? [] : await StateFile.load(stateFile.path);
+  const outbox = new Outbox({
+    urls, signer: new Signer(secret), dispatcher, speed, events: options.events ?? [], bodyFormat: options.bodyFormat ?? DEFAULT_BODY_FORMAT,
+    random, signal: closing.signal,
+    ...(options.retries !== undefined && { retries: options.retries }),
+    ...(options.duplicates !== undefined && { duplicates: options.duplicates }),
+    ...(options.onDelivery !== undefined && { onDelivery: options.onDelivery }),
+  });
+  const meeting = options.meeting ?? defaultMeeting;
+  const onChange = (): void => stateFile?.schedule();
+  const driver = new Driver({
+    store, outbox, speed, meeting, now, uuid: randomUUID, onChange,
+    ...(options.realtime !== undefined && { realtime: options.realtime }),
+    onStatus: (bot, change) => options.onStatus?.(ref(bot), statusJson(change)),
+  });
+  const bots = new BotService({ store, driver, outbox, now, uuid: randomUUID, scenario: { scenario: scenario.name, subCode: options.subCode ?? null }, onChange });
+  const limiter = options.rateLimit ? new RateLimiter(now) : null;
+  const reset = (): void => {
+    driver.haltAll();
+    store.clear();
+    outbox.clear();
+    limiter?.clear();
+    server.idempotency.clear();
+    onChange();
+  };
+  const server = await startApiServer({
+    host: options.host ?? "127.0.0.1", port: options.port ?? 0, apiKey, limiter, failCreate, random,
+    context: { bots, store, outbox, meeting, reset },
+    ...(options.onApi !== undefined && { onApi: options.onApi }),
+  });
+  for (const bot of restored) store.add(bot);
+  for (const bot of restored) driver.start(bot);
+  return {
+    url: server.url, apiKey, secret: secret.value, webhookTo: urls.map((u) => u.href),
+    bots: {
+      get: (id) => { const bot = store.get(id); return bot === undefined ? undefined : botView(server.url, bot); },
+      list: () => [...store.all()].map((b) => botView(server.url, b)),
+    },
+    get deliveries() { return outbox.deliveries(); },
+    reset,
+    idle: async () => { await driver.idle(); await outbox.settled(); },
+    close: async () => {
+      await server.close();
+      await driver.close();
+      closing.abort();
+      await outbox.settled();
+      await stateFile?.flush();
+      if (options.dispatcher === undefined) await dispatcher.close();
+    },
+  };
+}
+
+function readRule(rule: FailRule | string): FailRule {
+  if (typeof rule !== "string") return rule;
+  const parsed = parseFailRule(rule);
+  if (parsed === null) throw new UsageError(`--fail-create takes <status>:<rate>, such as 507:0.2 (a 507 on one create in five), not "${rule}".`);
+  return parsed;
+}
+
+function ref(bot: BotState): { id: string; metadata: Record<string, string> } {
+  return { id: bot.id, metadata: { ...(bot.config["metadata"] as Record<string, string>) } };
+}
+
+function statusJson(change: StatusChange): { code: string; sub_code: string | null; created_at: string } {
+  return { code: change.code, sub_code: change.sub_code, created_at: new Date(change.at).toISOString().replace("Z", "000Z") };
+}
