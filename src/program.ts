@@ -13,6 +13,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Declare>>> = {
   listen: async () => (await import("./commands/listen.js")).listenCommand,
   replay: async () => (await import("./commands/replay.js")).replayCommand,
   simulate: async () => (await import("./commands/simulate.js")).simulateCommand,
+  emulate: async () => (await import("./commands/emulate.js")).emulateCommand,
   sign: async () => (await import("./commands/sign.js")).signCommand,
   verify: async () => (await import("./commands/verify.js")).verifyCommand,
   events: async () => (await import("./commands/events.js")).eventsCommand,
