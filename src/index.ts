@@ -36,5 +36,12 @@ export type { AcceptedDelivery, Listener, ListenerEvent, ListenerOptions } from 
 export type { ForwardRoute } from "./listen/forwarder.js";
 export type { ListenSummary } from "./listen/stats.js";
 
+// The emulator: a local, stateful Recall API that drives webhooks from its state.
+export { startEmulator } from "./emulate/emulator.js";
+export type {
+  ApiRecord, Emulator, EmulatorDelivery, EmulatorOptions, Meeting, MeetingParticipant, RealtimeSeam, RealtimeStart, Utterance,
+} from "./emulate/emulator.js";
+export { defaultMeeting } from "./emulate/meeting.js";
+
 // Errors, with stable codes.
 export { type ErrorCode, RecallHooksError, UsageError, isRecallHooksError } from "./errors.js";

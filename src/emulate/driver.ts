@@ -185,6 +185,9 @@ export class Driver {
   }
 
   async #walk(bot: BotState, run: Run): Promise<void> {
+    // Let the create request answer first: Recall's 201 shows no status change yet.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (run.controller.signal.aborted) return;
     const steps = stepsOf(bot);
     if (bot.statusChanges.length === 0 && bot.joinAt !== null && bot.joinAt > this.#o.now()) {
       if (!(await this.#wait(run, bot.joinAt - this.#o.now()))) return;
