@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { participantEvents, speakerTimeline, spokenWords, transcriptParts, wav } from "../src/emulate/artefacts.js";
+import { checkBotBody, fillDefaults } from "../src/emulate/bot-config.js";
+import { startEmulator } from "../src/emulate/emulator.js";
+import { cursorOf, pageOf } from "../src/emulate/http/pagination.js";
+import { parseFailRule } from "../src/emulate/http/limits.js";
+import { defaultMeeting } from "../src/emulate/meeting.js";
+import { parseMeetingUrl } from "../src/emulate/meeting-url.js";
+import { redirectOrigin } from "../src/emulate/redirect-target.js";
+import { readMeeting } from "../src/emulate/script.js";
+import { MEET, recallClient } from "./helpers/emulate.js";
+
+describe("emulate: meeting_url parsed into Recall's per-platform object", () => {
+  const cases: Array<[string, Record<string, string | null> | null]> = [
+    ["https://us02web.zoom.us/j/85912345678?pwd=abc", { meeting_id: "85912345678", meeting_password: "abc", platform: "zoom" }],
+    ["https://zoom.us/wc/join/85912345678", { meeting_id: "85912345678", meeting_password: null, platform: "zoom" }],
+    [MEET, { meeting_id: "abc-defg-hij", platform: "google_meet" }],
+    ["https://meet.google.com/not-a-meeting-code", null],
+    ["https://teams.microsoft.com/meet/4243215123?p=pw", {
+      meeting_id: "4243215123", meeting_password: "pw", organizer_id: null, tenant_id: null, message_id: null, thread_id: null,
+      business_meeting_id: null, business_meeting_password: null, platform: "microsoft_teams",
+    }],
+    ["https://webex.example.webex.com/meet/ada", { meeting_subdomain: "webex.example", meeting_personal_room_id: "ada", platform: "webex" }],
+    ["https://acme.webex.com/acme/j.php?MTID=m123", { meeting_subdomain: "acme", meeting_mtid: "m123", meeting_path: "acme/j.php", platform: "webex" }],
+    ["https://meet.goto.com/123456789", { meeting_id: "123456789", platform: "goto_meeting" }],
+    ["https://example.com/j/123", null],
+    ["not a url", null],
+  ];
+  for (const [url, expected] of cases) {
+    it(url, () => assert.deepEqual(parseMeetingUrl(url)?.object ?? null, expected));
+  }
+
+  it("a Teams meetup-join link: thread, message, tenant and organizer from the link", () => {
+    const context = encodeURIComponent(JSON.stringify({ Tid: "tenant-1", Oid: "org-1" }));
+    const parsed = parseMeetingUrl(`https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0?context=${context}`);
+    assert.equal(parsed?.object["thread_id"], "19:meeting_abc@thread.v2");
+    assert.equal(parsed?.object["message_id"], "0");
+    assert.equal(parsed?.object["tenant_id"], "tenant-1");
+    assert.equal(parsed?.object["organizer_id"], "org-1");
+    assert.equal(parseMeetingUrl("https://teams.live.com/meet/9391234?p=x")?.platform, "microsoft_teams_live");
+  });
+});
+
+describe("emulate: Create Bot validation and defaults", () => {
+  it("field maps in DRF's shape, nested for recording_config", () => {
+    assert.deepEqual(checkBotBody([], false).errors, { non_field_errors: ["Invalid data. Expected a dictionary, but got list."] });
+    assert.deepEqual(Object.keys(checkBotBody({ meeting_url: MEET, bot_name: 5, metadata: { a: 1 } }, false).errors ?? {}), ["bot_name", "metadata"]);
+    assert.deepEqual(checkBotBody({ meeting_url: MEET, metadata: { a: 1 } }, false).errors, { metadata: { a: ["Not a valid string."] } });
+    assert.equal(checkBotBody({ id: "x", status_changes: [], meeting_url: MEET }, false).errors, null, "read-only fields are ignored");
+    const ws = checkBotBody({ meeting_url: MEET, recording_config: { realtime_endpoints: [{ type: "websocket", url: "wss://x", events: ["audio_mixed_raw.data"] }] } }, false);
+    assert.match(JSON.stringify(ws.errors), /needs recording_config\.audio_mixed_raw to be enabled/);
+    assert.equal(checkBotBody({ bot_name: "x" }, true).errors, null, "a partial update needs no meeting_url");
+  });
+
+  it("defaults are filled as Recall fills them; given nested fields merge over them", () => {
+    const config = fillDefaults({ meeting_url: MEET, recording_config: { video_mixed_layout: "gallery_view" }, automatic_leave: { waiting_room_timeout: 60 } });
+    const rc = config["recording_config"] as Record<string, unknown>;
+    assert.equal(rc["video_mixed_layout"], "gallery_view");
+    assert.equal(rc["start_recording_on"], "participant_join");
+    assert.deepEqual(rc["realtime_endpoints"], []);
+    assert.equal(rc["audio_mixed_raw"], null);
+    const leave = config["automatic_leave"] as Record<string, unknown>;
+    assert.equal(leave["waiting_room_timeout"], 60);
+    assert.equal(leave["noone_joined_timeout"], 1200);
+    assert.equal(config["bot_name"], "Meeting Notetaker");
+    assert.deepEqual(config["metadata"], {});
+  });
+});
+
+describe("emulate: artefacts of the meeting", () => {
+  const meeting = defaultMeeting();
+  it("cut to the recording: a 10 s recording holds only what was said in its first 10 s", () => {
+    const span = { startedAt: Date.UTC(2025, 0, 1), seconds: 10 };
+    assert.deepEqual(spokenWords(meeting, span), [...meeting.utterances[0]!.text.split(" "), ...meeting.utterances[1]!.text.split(" ")]);
+    assert.equal(transcriptParts(meeting, span).length, 2);
+    assert.equal(speakerTimeline(meeting, span).length, 2);
+    const events = participantEvents(meeting, span);
+    assert.deepEqual(events.filter((e) => e["action"] === "join").length, 3);
+    assert.equal((transcriptParts(meeting, span)[0]!["words"] as Array<{ start_timestamp: { absolute: string } }>)[0]!.start_timestamp.absolute, "2025-01-01T00:00:01.500000Z");
+  });
+
+  it("the WAV is exactly the recording's length", () => {
+    const audio = wav(meeting, { startedAt: 0, seconds: 12.5 });
+    assert.equal(audio.length, 44 + 12.5 * 8000);
+    assert.equal(audio.readUInt32LE(40), 12.5 * 8000);
+    assert.equal(audio.readUInt32LE(4), audio.length - 8);
+  });
+
+  it("--script: a meeting from JSON, sorted by start", () => {
+    const m = readMeeting({ title: "T", participants: [{ id: 7, name: "B", is_host: true }], utterances: [{ participant_id: 7, start: 4, text: "two" }, { participant_id: 7, start: 1, text: "one" }] });
+    assert.deepEqual(m.utterances.map((u) => u.text), ["one", "two"]);
+    assert.throws(() => readMeeting({ participants: [], utterances: {} }), /utterances must be a list/);
+  });
+});
+
+describe("emulate: small parts", () => {
+  it("page-based lists: full next/previous URLs, 404 (null) past the end", () => {
+    const items = Array.from({ length: 25 }, (_, i) => i);
+    const first = pageOf(items, new URL("http://h/api/v1/bot/?status=done"))!;
+    assert.equal(first.count, 25);
+    assert.equal(first.next, "http://h/api/v1/bot/?status=done&page=2");
+    assert.equal(first.previous, null);
+    const third = pageOf(items, new URL(first.next!.replace("page=2", "page=3")))!;
+    assert.deepEqual(third.results, [20, 21, 22, 23, 24]);
+    assert.equal(third.next, null);
+    assert.equal(pageOf(items, new URL("http://h/x?page=4")), null);
+    const cursor = cursorOf(items, new URL("http://h/r/"));
+    assert.deepEqual(cursorOf(items, new URL(cursor.next!)).results, [10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+  });
+
+  it("--fail-create rules and RECALL_HOOKS_EMULATOR", () => {
+    assert.deepEqual(parseFailRule("507:0.2"), { status: 507, rate: 0.2 });
+    assert.deepEqual(parseFailRule("429"), { status: 429, rate: 1 });
+    assert.equal(parseFailRule("507:2"), null);
+    assert.equal(parseFailRule("200:0.5"), null);
+    assert.equal(redirectOrigin("http://127.0.0.1:8080/x").origin, "http://127.0.0.1:8080");
+    assert.equal(redirectOrigin(undefined).origin, null);
+    assert.match(redirectOrigin("ftp://x").problem, /not an http:\/\/ URL/);
+  });
+
+  it("the real-time seam: started when the bot records, with its recording, and stopped when the call ends", async () => {
+    const started: Array<{ bot: string; recording: string; at: number }> = [];
+    let stopped = 0;
+    const emu = await startEmulator({
+      speed: 0,
+      realtime: { start: (c) => { started.push({ bot: c.bot.id, recording: c.recordingId, at: c.startedAt }); return { stop: () => { stopped += 1; } }; } },
+    });
+    try {
+      const bot = (await recallClient(emu.url, emu.apiKey)("POST", "/api/v1/bot/", { meeting_url: MEET })).json;
+      await emu.idle();
+      const read = emu.bots.get(bot.id) as { recordings: Array<{ id: string; started_at: string }> };
+      assert.deepEqual(started.map((s) => [s.bot, s.recording, s.at]), [[bot.id, read.recordings[0]!.id, Date.parse(read.recordings[0]!.started_at)]]);
+      assert.equal(stopped, 1);
+    } finally {
+      await emu.close();
+    }
+  });
+});
