@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { participantEvents, speakerTimeline, spokenWords, transcriptParts, wav } from "../src/emulate/artefacts.js";
 import { checkBotBody, fillDefaults } from "../src/emulate/bot-config.js";
@@ -134,6 +137,32 @@ describe("emulate: small parts", () => {
       assert.equal(stopped, 1);
     } finally {
       await emu.close();
+    }
+  });
+});
+
+describe("emulate: --state", () => {
+  it("a bot still moving when the emulator stops carries on after a restart with the same state file", async () => {
+    const statePath = join(await mkdtemp(join(tmpdir(), "emulate-state-")), "state.json");
+    let joined!: () => void;
+    const joining = new Promise<void>((r) => { joined = r; });
+    const first = await startEmulator({ speed: 1, statePath, apiKey: "k", onStatus: (_b, c) => { if (c.code === "joining_call") joined(); } });
+    let id: string;
+    try {
+      id = (await recallClient(first.url, "k")("POST", "/api/v1/bot/", { meeting_url: MEET })).json.id;
+      await joining; // then it waits 3 s (speed 1) for the waiting room: the restart must carry it on
+    } finally {
+      await first.close();
+    }
+    const second = await startEmulator({ speed: 0, statePath, apiKey: "k" });
+    try {
+      await second.idle();
+      const bot = (await recallClient(second.url, "k")("GET", `/api/v1/bot/${id}/`)).json;
+      assert.equal(bot.status_changes.filter((c: { code: string }) => c.code === "joining_call").length, 1);
+      assert.equal(bot.status_changes.at(-1).code, "done");
+      assert.equal(bot.recordings[0].status.code, "done");
+    } finally {
+      await second.close();
     }
   });
 });

@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import type { BotState } from "./state.js";
 
 // --state <file>: the bots as JSON, rewritten (write a temp file, then rename) shortly after each
-// change and on close, so a restart finds them, and a crash mid-write leaves the previous copy.
+// change (batched) and on close, so a restart finds them, and a crash mid-write leaves the previous copy.
 
 const VERSION = 1;
 
@@ -32,13 +32,13 @@ export class StateFile {
     return value.bots;
   }
 
-  /** Saves soon (changes within 100 ms are written together). */
+  /** Saves soon: changes within half a second are written together (a busy run rewrites the file at most twice a second). */
   schedule(): void {
     if (this.#timer !== null) return;
     this.#timer = setTimeout(() => {
       this.#timer = null;
       void this.flush();
-    }, 100);
+    }, 500);
     this.#timer.unref();
   }
 
