@@ -69,4 +69,16 @@ describe("emulate: 100 bots at once at speed 0", () => {
       await flaky.close();
     }
   });
+
+  it("--events: only the subscribed event types are sent (Svix's per-event subscription)", async () => {
+    const only = await startEmulator({ speed: 0, secret, webhookTo: [app.url], events: ["bot.call_ended", "recording.*"] });
+    try {
+      const bot = (await recallClient(only.url, only.apiKey)("POST", "/api/v1/bot/", { meeting_url: MEET })).json;
+      await app.waitFor((h) => h.botId === bot.id && h.event === "recording.done");
+      await only.idle();
+      assert.deepEqual(app.hooks.filter((h) => h.botId === bot.id).map((h) => h.event), ["recording.processing", "bot.call_ended", "recording.done"]);
+    } finally {
+      await only.close();
+    }
+  });
 });
