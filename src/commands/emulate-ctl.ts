@@ -1,7 +1,14 @@
-import { UsageError, FailureError } from "../errors.js";
+import { UsageError } from "../errors.js";
 import { type CommandContext, reporterFor } from "./context.js";
-import type { EmulateCtlOptions } from "./emulate.js";
 import { parseUrl } from "./options.js";
+
+export interface EmulateCtlOptions {
+  url: string;
+  subCode?: string;
+  bot?: string;
+  event?: string;
+  json?: boolean;
+}
 
 // `emulate ctl`: the control API of a running emulator, from the command line.
 
@@ -13,11 +20,15 @@ export async function runEmulateCtl(action: string, args: readonly string[], opt
   let response: Response;
   try {
     response = await fetch(url, { method, ...(body !== undefined && { body: JSON.stringify(body), headers: { "content-type": "application/json" } }) });
-  } catch (error) {
-    throw new FailureError(`No emulator answers at ${base.origin}: start one with \`recall-hooks emulate\`, or pass --url.`, { cause: error });
+  } catch {
+    reporter.info(`${reporter.err.red("error:")} No emulator answers at ${base.origin}: start one with \`recall-hooks emulate\`, or pass --url.`);
+    return 1;
   }
   const text = await response.text();
-  if (!response.ok) throw new FailureError(`The emulator answered ${response.status} to ${method} ${url.pathname}: ${text.slice(0, 300)}`);
+  if (!response.ok) {
+    reporter.info(`${reporter.err.red("error:")} The emulator answered ${response.status} to ${method} ${url.pathname}: ${text.slice(0, 300)}`);
+    return 1;
+  }
   const value = JSON.parse(text) as unknown;
   if (reporter.json) reporter.record(value);
   else for (const line of render(action, value)) reporter.data(line);

@@ -7,16 +7,40 @@ import type { Reporter } from "../output/reporter.js";
 import { splitPatterns } from "../recall/catalog.js";
 import { maskSecret } from "../webhook/secret.js";
 import { type CommandContext, reporterFor } from "./context.js";
-import type { EmulateCommandOptions } from "./emulate.js";
 import { parseUrl, readInput, requireSecret } from "./options.js";
+
+export interface EmulateCommandOptions {
+  port: number;
+  host: string;
+  apiKey?: string;
+  secret?: string;
+  webhookTo?: string[];
+  events?: string[];
+  speed: number;
+  scenario: string;
+  subCode?: string;
+  script?: string;
+  state?: string;
+  rateLimit?: boolean;
+  failCreate?: string[];
+  duplicates?: number;
+  retries: number;
+  seed?: number;
+  json?: boolean;
+}
 
 export async function runEmulate(options: EmulateCommandOptions, ctx: CommandContext): Promise<number> {
   const reporter = await reporterFor(ctx, options.json === true);
   reporter.startBatching();
   const library = await libraryOptions(options, ctx, reporter);
   const { startEmulator } = await import("../emulate/emulator.js");
+  const { createDispatcher } = await import("../webhook/deliver.js");
+  const dispatcher = await createDispatcher(ctx.env, { connections: 64 });
   const interrupted = ctx.interruption();
-  const emulator = await start(startEmulator, library, options);
+  const emulator = await start(startEmulator, { ...library, dispatcher }, options).catch(async (error: unknown) => {
+    await dispatcher.close();
+    throw error;
+  });
   try {
     const ready: Ready = {
       url: emulator.url, apiKey: emulator.apiKey, apiKeyShown: options.apiKey === undefined ? emulator.apiKey : maskSecret(emulator.apiKey),
@@ -30,6 +54,7 @@ export async function runEmulate(options: EmulateCommandOptions, ctx: CommandCon
     reporter.info(reporter.err.dim("Stopping: finishing webhooks under way (Ctrl-C again to quit at once)..."));
   } finally {
     await emulator.close();
+    await dispatcher.close();
   }
   await reporter.flush();
   return 130;

@@ -1,34 +1,8 @@
 import { Command, Option } from "commander";
 import { type CommandContext, collect, jsonOption, secretOption } from "./context.js";
+import type { EmulateCtlOptions } from "./emulate-ctl.js";
+import type { EmulateCommandOptions } from "./emulate-run.js";
 import { decimal, integer, speedFactor } from "./options.js";
-
-export interface EmulateCommandOptions {
-  port: number;
-  host: string;
-  apiKey?: string;
-  secret?: string;
-  webhookTo?: string[];
-  events?: string[];
-  speed: number;
-  scenario: string;
-  subCode?: string;
-  script?: string;
-  state?: string;
-  rateLimit?: boolean;
-  failCreate?: string[];
-  duplicates?: number;
-  retries: number;
-  seed?: number;
-  json?: boolean;
-}
-
-export interface EmulateCtlOptions {
-  url: string;
-  subCode?: string;
-  bot?: string;
-  event?: string;
-  json?: boolean;
-}
 
 export function emulateCommand(ctx: CommandContext): Command {
   const start = new Command("start")

@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Dispatcher } from "undici";
-import { UsageError } from "../errors.js";
 import { type BodyFormat, DEFAULT_BODY_FORMAT } from "../recall/body-format.js";
 import { findScenario, withSubCode } from "../recall/scenarios.js";
 import { seededRandom } from "../simulate/chaos.js";
 import { poolSize } from "../simulate/engine.js";
 import { generateSecret, parseSecret } from "../webhook/secret.js";
+import { createDispatcher } from "../webhook/deliver.js";
 import { Signer } from "../webhook/sign.js";
 import { BotService } from "./bots.js";
 import { Driver, type RealtimeSeam } from "./driver.js";
@@ -85,7 +85,7 @@ export interface Emulator {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const speed = options.speed ?? 10;
-  if (!(speed === 0 || (speed >= 0.001 && speed <= 1_000_000))) throw new UsageError(`speed must be 0 or from 0.001 to 1000000, not ${speed}`);
+  if (!(speed === 0 || (speed >= 0.001 && speed <= 1_000_000))) throw new RangeError(`speed must be 0 or from 0.001 to 1000000, not ${speed}`);
   const scenario = findScenario(options.scenario ?? "happy");
   if (options.subCode !== undefined) withSubCode(scenario, options.subCode);
   const failCreate = (options.failCreate ?? []).map(readRule);
@@ -94,8 +94,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const now = options.now ?? Date.now;
   const random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
   const urls = (options.webhookTo ?? []).map((u) => new URL(u));
-  const { Agent } = await import("undici");
-  const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 4_000, connections: poolSize(32) });
+  const dispatcher = options.dispatcher ?? (await createDispatcher({}, { connections: poolSize(32) }));
   const closing = new AbortController();
   const store = new BotStore({ ...(options.maxFinishedBots !== undefined && { maxFinished: options.maxFinishedBots }) });
   const stateFile = options.statePath === undefined ? null : new StateFile(options.statePath, () => [...store.all()]);
@@ -154,7 +153,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 function readRule(rule: FailRule | string): FailRule {
   if (typeof rule !== "string") return rule;
   const parsed = parseFailRule(rule);
-  if (parsed === null) throw new UsageError(`--fail-create takes <status>:<rate>, such as 507:0.2 (a 507 on one create in five), not "${rule}".`);
+  if (parsed === null) throw new RangeError(`a create failure is "<status>:<rate>", such as "507:0.2" (a 507 on one create in five), not "${rule}"`);
   return parsed;
 }
 
