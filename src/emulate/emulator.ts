@@ -84,24 +84,15 @@ export interface Emulator {
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const speed = options.speed ?? 10;
-  if (!(speed === 0 || (speed >= 0.001 && speed <= 1_000_000))) throw new RangeError(`speed must be 0 or from 0.001 to 1000000, not ${speed}`);
-  const scenario = findScenario(options.scenario ?? "happy");
-  if (options.subCode !== undefined) withSubCode(scenario, options.subCode);
-  const failCreate = (options.failCreate ?? []).map(readRule);
-  const secret = parseSecret(options.secret ?? generateSecret());
-  const apiKey = options.apiKey ?? randomBytes(20).toString("hex");
-  const now = options.now ?? Date.now;
-  const random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
-  const urls = (options.webhookTo ?? []).map((u) => new URL(u));
+  const settings = readSettings(options);
   const dispatcher = options.dispatcher ?? (await createDispatcher({}, { connections: poolSize(32) }));
   const closing = new AbortController();
   const store = new BotStore({ ...(options.maxFinishedBots !== undefined && { maxFinished: options.maxFinishedBots }) });
   const stateFile = options.statePath === undefined ? null : new StateFile(options.statePath, () => [...store.all()]);
   const restored = stateFile === null ? [] : await StateFile.load(stateFile.path);
   const outbox = new Outbox({
-    urls, signer: new Signer(secret), dispatcher, speed, events: options.events ?? [], bodyFormat: options.bodyFormat ?? DEFAULT_BODY_FORMAT,
-    random, signal: closing.signal,
+    urls: settings.urls, signer: new Signer(settings.secret), dispatcher, speed: settings.speed, events: options.events ?? [],
+    bodyFormat: options.bodyFormat ?? DEFAULT_BODY_FORMAT, random: settings.random, signal: closing.signal,
     ...(options.retries !== undefined && { retries: options.retries }),
     ...(options.duplicates !== undefined && { duplicates: options.duplicates }),
     ...(options.onDelivery !== undefined && { onDelivery: options.onDelivery }),
@@ -109,12 +100,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const meeting = options.meeting ?? defaultMeeting;
   const onChange = (): void => stateFile?.schedule();
   const driver = new Driver({
-    store, outbox, speed, meeting, now, uuid: randomUUID, onChange,
+    store, outbox, speed: settings.speed, meeting, now: settings.now, uuid: randomUUID, onChange,
     ...(options.realtime !== undefined && { realtime: options.realtime }),
     onStatus: (bot, change) => options.onStatus?.(ref(bot), statusJson(change)),
   });
-  const bots = new BotService({ store, driver, outbox, now, uuid: randomUUID, scenario: { scenario: scenario.name, subCode: options.subCode ?? null }, onChange });
-  const limiter = options.rateLimit ? new RateLimiter(now) : null;
+  const bots = new BotService({ store, driver, outbox, now: settings.now, uuid: randomUUID, scenario: settings.scenario, onChange });
+  const limiter = options.rateLimit ? new RateLimiter(settings.now) : null;
   const reset = (): void => {
     driver.haltAll();
     store.clear();
@@ -124,14 +115,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     onChange();
   };
   const server = await startApiServer({
-    host: options.host ?? "127.0.0.1", port: options.port ?? 0, apiKey, limiter, failCreate, random,
-    context: { bots, store, outbox, meeting, reset },
+    host: options.host ?? "127.0.0.1", port: options.port ?? 0, apiKey: settings.apiKey, limiter, failCreate: settings.failCreate,
+    random: settings.random, context: { bots, store, outbox, meeting, reset },
     ...(options.onApi !== undefined && { onApi: options.onApi }),
   });
   for (const bot of restored) store.add(bot);
   for (const bot of restored) driver.start(bot);
+  const close = async (): Promise<void> => {
+    await server.close();
+    await driver.close();
+    closing.abort();
+    await outbox.settled();
+    await stateFile?.flush();
+    if (options.dispatcher === undefined) await dispatcher.close();
+  };
   return {
-    url: server.url, apiKey, secret: secret.value, webhookTo: urls.map((u) => u.href),
+    url: server.url, apiKey: settings.apiKey, secret: settings.secret.value, webhookTo: settings.urls.map((u) => u.href),
     bots: {
       get: (id) => { const bot = store.get(id); return bot === undefined ? undefined : botView(server.url, bot); },
       list: () => [...store.all()].map((b) => botView(server.url, b)),
@@ -139,14 +138,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     get deliveries() { return outbox.deliveries(); },
     reset,
     idle: async () => { await driver.idle(); await outbox.settled(); },
-    close: async () => {
-      await server.close();
-      await driver.close();
-      closing.abort();
-      await outbox.settled();
-      await stateFile?.flush();
-      if (options.dispatcher === undefined) await dispatcher.close();
-    },
+    close,
+  };
+}
+
+/** The options checked, with the defaults and generated values filled in. */
+function readSettings(options: EmulatorOptions) {
+  const speed = options.speed ?? 10;
+  if (!(speed === 0 || (speed >= 0.001 && speed <= 1_000_000))) throw new RangeError(`speed must be 0 or from 0.001 to 1000000, not ${speed}`);
+  const scenario = findScenario(options.scenario ?? "happy");
+  if (options.subCode !== undefined) withSubCode(scenario, options.subCode);
+  return {
+    speed,
+    scenario: { scenario: scenario.name, subCode: options.subCode ?? null },
+    failCreate: (options.failCreate ?? []).map(readRule),
+    secret: parseSecret(options.secret ?? generateSecret()),
+    apiKey: options.apiKey ?? randomBytes(20).toString("hex"),
+    now: options.now ?? Date.now,
+    random: seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32)),
+    urls: (options.webhookTo ?? []).map((u) => new URL(u)),
   };
 }
 

@@ -41,11 +41,12 @@ export function readyJson(r: Ready): Record<string, unknown> {
 
 export function apiLine(r: ApiRecord, at: number, s: Style): string {
   const status = r.status >= 400 ? s.red(String(r.status)) : s.green(String(r.status));
-  return `${s.dim(clock(at))}  api  ${r.method.padEnd(6)} ${neutralize(r.path)}  ${status}  ${formatMs(r.ms)}`;
+  const line = `${s.dim(clock(at))}  api  ${r.method.padEnd(6)} ${neutralize(r.path)}  ${status}  ${formatMs(r.ms)}`;
+  return r.warning === undefined ? line : `${line}\n          ${s.yellow("warning:")} ${neutralize(r.warning)}`;
 }
 
 export function apiJson(r: ApiRecord): Record<string, unknown> {
-  return { type: "api", method: r.method, path: r.path, status: r.status, ms: r.ms };
+  return { type: "api", method: r.method, path: r.path, status: r.status, ms: r.ms, ...(r.warning !== undefined && { warning: r.warning }) };
 }
 
 export interface BotChange {

@@ -73,3 +73,6 @@ export function normalizePath(pathname: string): string {
 }
 
 export const json = (status: number, body: unknown): Reply => ({ status, body });
+
+/** Set by a route when the request works here but would not against Recall; the CLI prints it. */
+export const WARNING_HEADER = "x-recall-hooks-warning";

@@ -3,7 +3,7 @@ import { botView } from "../views.js";
 import { ApiError, notFound, stateError } from "./errors.js";
 import { RATE_LIMITS } from "./limits.js";
 import { pageOf } from "./pagination.js";
-import { json, type Route } from "./router.js";
+import { json, type Route, WARNING_HEADER } from "./router.js";
 
 // /api/v1/bot/...: create, list, retrieve, update, delete, and the bot commands.
 
@@ -21,7 +21,7 @@ export const BOT_ROUTES: readonly Route[] = [
     handle: (req, _p, ctx) => {
       const { bot, localUrls } = ctx.bots.create(req.body);
       const reply = json(201, botView(ctx.base, bot));
-      return localUrls.length === 0 ? reply : { ...reply, headers: { "x-recall-hooks-warning": `Recall's WAF answers 403 to a payload holding a localhost URL (${localUrls.join(", ")}): use a public URL (a tunnel) in production.` } };
+      return localUrls.length === 0 ? reply : { ...reply, headers: { [WARNING_HEADER]: `Recall's WAF answers 403 to a payload holding a localhost URL (${localUrls.join(", ")}): use a public URL (a tunnel) in production.` } };
     },
   },
   {

@@ -5,7 +5,7 @@ import { type FailRule, IdempotencyCache, type RateLimiter, rollFailure } from "
 import { CONTROL_ROUTES } from "./routes-control.js";
 import { BOT_ROUTES } from "./routes-bot.js";
 import { DOWNLOAD_ROUTE, MEDIA_ROUTES } from "./routes-media.js";
-import { type ApiRequest, matchRoute, normalizePath, type Reply, type Route, type RouteContext } from "./router.js";
+import { type ApiRequest, matchRoute, normalizePath, type Reply, type Route, type RouteContext, WARNING_HEADER } from "./router.js";
 
 // The emulator's HTTP server (node:http): control routes, downloads (no auth, as Recall's links), and
 // the REST API behind auth, rate limits, injected failures and Idempotency-Key.
@@ -18,6 +18,8 @@ export interface ApiRecord {
   readonly path: string;
   readonly status: number;
   readonly ms: number;
+  /** Something that works here but not against Recall (a localhost URL Recall's WAF refuses). */
+  readonly warning?: string;
 }
 
 export interface ApiServerOptions {
@@ -48,7 +50,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const started = performance.now();
     void answer(req, options, context, idempotency).then((reply) => {
       write(res, reply);
-      options.onApi?.({ method: req.method ?? "GET", path: req.url ?? "/", status: reply.status, ms: Math.round((performance.now() - started) * 10) / 10 });
+      const warning = reply.headers?.[WARNING_HEADER];
+      options.onApi?.({
+        method: req.method ?? "GET", path: req.url ?? "/", status: reply.status, ms: Math.round((performance.now() - started) * 10) / 10,
+        ...(warning !== undefined && { warning }),
+      });
     });
   });
   server.keepAliveTimeout = 5_000;
