@@ -198,4 +198,15 @@ describe("emulate: the REST API's contract", () => {
     assert.ok(media.json.recordings.every((r: { status: { code: string } }) => r.status.code === "deleted"));
     await app.waitFor((h) => h.event === "recording.deleted" && h.botId === bot.id);
   });
+
+  it("the control API refuses a request whose Host is not this machine (DNS rebinding)", async () => {
+    const { request } = await import("node:http");
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${emu.url}/_emulator/reset`, { method: "POST", headers: { host: "evil.example:8080" } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+      req.on("error", reject);
+      req.end();
+    });
+    assert.equal(status, 403);
+    assert.equal((await fetch(`${emu.url}/_emulator/bots`)).status, 200);
+  });
 });

@@ -77,6 +77,7 @@ async function answer(req: IncomingMessage, options: ApiServerOptions, ctx: Rout
     const url = new URL(req.url ?? "/", ctx.base);
     const path = normalizePath(url.pathname);
     if (path.startsWith("/_emulator/")) {
+      if (!isLocalHost(req.headers.host, options.host)) throw new ApiError(403, { detail: "The control API answers only requests addressed to this machine (Host: 127.0.0.1 or localhost)." });
       const { route, params } = matchRoute(CONTROL_ROUTES, method, path);
       return await route.handle(await request(req, method, path, url), params, ctx);
     }
@@ -104,6 +105,16 @@ async function answer(req: IncomingMessage, options: ApiServerOptions, ctx: Rout
     if (error instanceof ApiError) return { status: error.status, body: error.body, headers: error.headers };
     return { status: 500, body: { detail: `recall-hooks emulator: internal error: ${error instanceof Error ? error.message : String(error)}` } };
   }
+}
+
+/**
+ * The control API has no auth: a web page the developer visits must not reach it through DNS
+ * rebinding, so the Host header must name this machine (or the address the emulator was bound to).
+ */
+function isLocalHost(header: string | undefined, bound: string): boolean {
+  if (header === undefined) return false;
+  const name = header.replace(/:\d+$/, "").replace(/^\[|\]$/g, "").toLowerCase();
+  return name === "127.0.0.1" || name === "localhost" || name === "::1" || name === bound.toLowerCase();
 }
 
 function idempotencyKey(req: IncomingMessage, method: string, path: string): string | null {
