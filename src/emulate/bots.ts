@@ -121,7 +121,10 @@ export class BotService {
       if (code !== "in_call_recording") void driver.apply(bot, "in_call_recording", null, at);
     } else {
       // stop completes the recording (a later start makes a new one); pause keeps it open.
-      if (command === "stop" && open !== undefined) completeRecording(bot, at);
+      if (command === "stop" && open !== undefined) {
+        completeRecording(bot, at);
+        driver.finishSoon(bot, open);
+      }
       if (code === "in_call_recording") void driver.apply(bot, "in_call_not_recording", null, at);
     }
     this.#o.onChange?.();

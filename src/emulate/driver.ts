@@ -6,7 +6,7 @@ import type { Outbox } from "./outbox.js";
 import {
   botMessage, completeRecording, failRecording, finishRecording, type Message, pauseRecording, startRecording, unfinished,
 } from "./recording.js";
-import type { BotState, StatusChange } from "./state.js";
+import type { BotState, RecordingState, StatusChange } from "./state.js";
 import { currentCode, isFinished, lastAt } from "./state.js";
 import type { BotStore } from "./store.js";
 
@@ -150,6 +150,16 @@ export class Driver {
     this.#track(bot, (run) => this.#finish(bot, run, 0));
   }
 
+  /** stop_recording: the stopped recording's media is done a second later, while the call goes on. */
+  finishSoon(bot: BotState, recording: RecordingState): void {
+    this.task(async (wait) => {
+      if (!(await wait(RECORDING_DONE_MS)) || !unfinished(bot).includes(recording)) return;
+      const messages = finishRecording(bot, recording, (i) => (recording.completedAt ?? lastAt(bot)) + RECORDING_DONE_MS + i * MEDIA_DONE_MS);
+      this.#o.onChange?.();
+      await this.#sendAll(bot, messages);
+    });
+  }
+
   /** Runs a job tied to no walk (create_transcript), tracked so close() can wait for it. */
   task(work: (wait: (ms: number) => Promise<boolean>) => Promise<void>): void {
     const controller = new AbortController();
@@ -219,6 +229,8 @@ export class Driver {
     for (const recording of unfinished(bot)) {
       if (!(await this.#wait(run, RECORDING_DONE_MS))) return;
       offset += RECORDING_DONE_MS;
+      // stop_recording may have finished it meanwhile.
+      if (!unfinished(bot).includes(recording)) continue;
       const base = ended + offset;
       const messages = finishRecording(bot, recording, (i) => base + i * MEDIA_DONE_MS);
       this.#o.onChange?.();
