@@ -1,5 +1,5 @@
 import type { ApiRecord, EmulatorDelivery } from "../emulate/emulator.js";
-import { clock, formatMs, roundMs } from "./format.js";
+import { clock, EVENT_COLUMN, formatMs, roundMs } from "./format.js";
 import { neutralize } from "./sanitize.js";
 import type { Style } from "./style.js";
 
@@ -67,7 +67,7 @@ export function botJson(c: BotChange): Record<string, unknown> {
 export function deliveryLine(d: EmulatorDelivery, s: Style): string {
   const status = d.status === null ? s.red(d.error ?? "error") : d.ok ? s.green(String(d.status)) : s.red(String(d.status));
   const extra = `${d.attempt > 1 ? s.dim(` attempt ${d.attempt}`) : ""}${d.duplicate ? s.dim(" duplicate") : ""}`;
-  return `${s.dim(clock(d.sentAt))}  -->  ${d.event.padEnd(30)} ${(d.bot ?? "").slice(0, 8)}  ${status}  ${formatMs(d.latencyMs)}  ${neutralize(d.url)}${extra}`;
+  return `${s.dim(clock(d.sentAt))}  -->  ${d.event.padEnd(EVENT_COLUMN)} ${(d.bot ?? "").slice(0, 8)}  ${status}  ${formatMs(d.latencyMs)}  ${neutralize(d.url)}${extra}`;
 }
 
 export function deliveryJson(d: EmulatorDelivery): Record<string, unknown> {
