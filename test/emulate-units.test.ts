@@ -123,17 +123,17 @@ describe("emulate: small parts", () => {
   });
 
   it("the real-time seam: started when the bot records, with its recording, and stopped when the call ends", async () => {
-    const started: Array<{ bot: string; recording: string; at: number }> = [];
+    const started: Array<{ bot: string; recording: string; at: number; speed: number; secret: string }> = [];
     let stopped = 0;
     const emu = await startEmulator({
       speed: 0,
-      realtime: { start: (c) => { started.push({ bot: c.bot.id, recording: c.recordingId, at: c.startedAt }); return { stop: () => { stopped += 1; } }; } },
+      realtime: { start: (c) => { started.push({ bot: c.bot.id, recording: c.recordingId, at: c.startedAt, speed: c.speed, secret: c.secret }); return { stop: () => { stopped += 1; } }; } },
     });
     try {
       const bot = (await recallClient(emu.url, emu.apiKey)("POST", "/api/v1/bot/", { meeting_url: MEET })).json;
       await emu.idle();
       const read = emu.bots.get(bot.id) as { recordings: Array<{ id: string; started_at: string }> };
-      assert.deepEqual(started.map((s) => [s.bot, s.recording, s.at]), [[bot.id, read.recordings[0]!.id, Date.parse(read.recordings[0]!.started_at)]]);
+      assert.deepEqual(started.map((s) => [s.bot, s.recording, s.at, s.speed, s.secret]), [[bot.id, read.recordings[0]!.id, Date.parse(read.recordings[0]!.started_at), 0, emu.secret]]);
       assert.equal(stopped, 1);
     } finally {
       await emu.close();

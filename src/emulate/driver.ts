@@ -21,6 +21,9 @@ export interface RealtimeStart {
   /** Epoch ms (meeting time) the recording (re)started: every `relative` counts from here. */
   readonly startedAt: number;
   readonly meeting: Meeting;
+  /** The emulator's speed (stream timings divide by it) and workspace secret (streams are signed with it). */
+  readonly speed: number;
+  readonly secret: string;
 }
 
 /** The seam for real-time streams (issue 10): started at in_call_recording, stopped when recording stops. */
@@ -36,6 +39,8 @@ export interface DriverOptions {
   readonly now: () => number;
   readonly uuid: () => string;
   readonly realtime?: RealtimeSeam;
+  /** The workspace secret, handed to real-time streams. */
+  readonly secret: string;
   readonly onStatus?: (bot: BotState, change: StatusChange) => void;
   /** After any change of state (persistence). */
   readonly onChange?: () => void;
@@ -266,7 +271,7 @@ export class Driver {
     const recording = bot.recordings.at(-1);
     if (this.#o.realtime === undefined || run === undefined || recording === undefined) return;
     run.stream?.stop();
-    run.stream = this.#o.realtime.start({ bot, recordingId: recording.id, startedAt: at, meeting });
+    run.stream = this.#o.realtime.start({ bot, recordingId: recording.id, startedAt: at, meeting, speed: this.#o.speed, secret: this.#o.secret });
   }
 
   #stopStream(bot: BotState): void {

@@ -100,7 +100,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const meeting = options.meeting ?? defaultMeeting;
   const onChange = (): void => stateFile?.schedule();
   const driver = new Driver({
-    store, outbox, speed: settings.speed, meeting, now: settings.now, uuid: randomUUID, onChange,
+    store, outbox, speed: settings.speed, meeting, now: settings.now, uuid: randomUUID, onChange, secret: settings.secret.value,
     ...(options.realtime !== undefined && { realtime: options.realtime }),
     onStatus: (bot, change) => options.onStatus?.(ref(bot), statusJson(change)),
   });
