@@ -154,6 +154,12 @@ describe("emulate: a bot's lifecycle, seen by an app", () => {
     const bad = await call("POST", `/api/v1/recording/${recordingId}/create_transcript/`, {});
     assert.equal(bad.status, 400);
     assert.ok(Array.isArray(bad.json.provider));
+    assert.equal((await call("DELETE", `/api/v1/recording/${recordingId}/`)).status, 204);
+    await app.waitFor((h) => h.event === "recording.deleted" && h.body.data["recording"].id === recordingId);
+    const gone = (await call("GET", `/api/v1/recording/${recordingId}/`)).json;
+    assert.equal(gone.status.code, "deleted");
+    assert.equal(gone.media_shortcuts.video_mixed.data.download_url, null);
+    assert.equal((await fetch(read.json.data.download_url)).status, 404, "a deleted transcript downloads no more");
   });
 
   it("a scheduled bot joins at join_at (its joining_call carries join_at's time)", async () => {

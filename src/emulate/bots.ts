@@ -153,6 +153,17 @@ export class BotService {
     return bot;
   }
 
+  /** DELETE /recording/{id}/: one recording and its media, once it is no longer being made. */
+  deleteRecording(recordingId: string): void {
+    const hit = this.#o.store.findRecording(recordingId);
+    if (hit === undefined) throw notFound();
+    if (hit.recording.completedAt === null || hit.recording.status.code === "processing") {
+      throw stateError("cannot_delete_recording", "The recording is still being made: delete it once it is done (recording.done).");
+    }
+    this.#send(hit.bot, deleteMedia(hit.bot, Math.max(this.#o.now(), lastAt(hit.bot) + 1), hit.recording));
+    this.#o.onChange?.();
+  }
+
   /** create_transcript: a transcript in `processing`, then transcript.processing and transcript.done. */
   createTranscript(recordingId: string, body: unknown): { bot: BotState; recording: RecordingState; transcript: MediaState } {
     const hit = this.#o.store.findRecording(recordingId);

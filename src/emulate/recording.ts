@@ -139,14 +139,14 @@ export function failRecording(bot: BotState, at: number): Message[] {
 }
 
 /** delete_media: every recording, its media and transcripts are deleted. */
-export function deleteMedia(bot: BotState, at: number): Message[] {
+export function deleteMedia(bot: BotState, at: number, only?: RecordingState): Message[] {
   const out: Message[] = [];
-  for (const recording of bot.recordings) {
+  for (const recording of only === undefined ? bot.recordings : [only]) {
     if (recording.status.code === "deleted") continue;
     recording.status = status("deleted", at);
     for (const media of [...recording.media, ...recording.transcripts]) media.status = status("deleted", at);
     out.push(recordingMessage(bot, recording));
   }
-  bot.mediaDeleted = true;
+  bot.mediaDeleted = bot.recordings.every((r) => r.status.code === "deleted");
   return out;
 }

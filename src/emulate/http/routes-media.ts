@@ -68,6 +68,10 @@ export const MEDIA_ROUTES: readonly Route[] = [
     },
   },
   {
+    method: "DELETE", pattern: new RegExp(`^/api/v1/recording/${ID}$`), bucket: () => command,
+    handle: (_r, [id], ctx) => { ctx.bots.deleteRecording(id!); return { status: 204 }; },
+  },
+  {
     method: "POST", pattern: new RegExp(`^/api/v1/recording/${ID}/create_transcript$`),
     bucket: ([id], ctx) => ({ key: `create-transcript:${ctx.store.findRecording(id!)?.bot.id ?? id}`, limit: RATE_LIMITS.createTranscriptPerBot }),
     handle: (req, [id], ctx) => {
