@@ -206,4 +206,22 @@ describe("emulate: a bot's lifecycle, seen by an app", () => {
     assert.deepEqual(deliveries.map((d) => d.event), app.hooks.filter((h) => h.botId === bot.id).map((h) => h.event));
     assert.ok(deliveries.every((d) => d.status === 204 && d.attempt === 1));
   });
+
+  it("metadata recall_hooks_transcript_failure: the bot's transcripts fail with that sub code (transcript.failed, no download URL)", async () => {
+    const bot = (await call("POST", "/api/v1/bot", {
+      meeting_url: MEET, metadata: { recall_hooks_transcript_failure: "zoom_captions_failure" },
+      recording_config: { transcript: { provider: { meeting_captions: {} } } },
+    })).json;
+    const failed = await app.waitFor((h) => h.event === "transcript.failed" && h.botId === bot.id);
+    assert.equal(failed.subCode, "zoom_captions_failure");
+    await app.waitFor((h) => h.event === "bot.done" && h.botId === bot.id);
+    const read = (await call("GET", `/api/v1/bot/${bot.id}`)).json;
+    assert.equal(read.recordings[0].media_shortcuts.transcript.status.code, "failed");
+    assert.equal(read.recordings[0].media_shortcuts.transcript.data.download_url, null);
+    const again = await call("POST", `/api/v1/recording/${read.recordings[0].id}/create_transcript/`, { provider: { recallai_async: {} } });
+    await app.waitFor((h) => h.event === "transcript.failed" && h.body.data["transcript"].id === again.json.id);
+    const bad = await call("POST", "/api/v1/bot", { meeting_url: MEET, metadata: { recall_hooks_transcript_failure: "nope" } });
+    assert.equal(bad.status, 400);
+    assert.match(bad.json.metadata[0], /provider_connection_failed/);
+  });
 });

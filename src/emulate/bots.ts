@@ -4,7 +4,7 @@ import { type Driver, TRANSCRIPT_MS } from "./driver.js";
 import { fieldErrors, notFound, stateError } from "./http/errors.js";
 import { isLocalUrl, parseMeetingUrl } from "./meeting-url.js";
 import type { Outbox } from "./outbox.js";
-import { completeRecording, deleteMedia, mediaMessage, type Message } from "./recording.js";
+import { completeRecording, deleteMedia, mediaMessage, type Message, transcriptFailure } from "./recording.js";
 import { chooseScenario, type ScenarioChoice } from "./scenario-choice.js";
 import { type BotState, currentCode, hasStarted, isFinished, isInCall, lastAt, type MediaState, type RecordingState } from "./state.js";
 import type { BotStore } from "./store.js";
@@ -185,9 +185,11 @@ export class BotService {
     this.#o.driver.task(async (wait) => {
       if (!(await wait(TRANSCRIPT_MS))) return;
       if (transcript.status.code !== "processing") return;
-      transcript.status = { code: "done", sub_code: null, at: at + TRANSCRIPT_MS };
+      const failure = transcriptFailure(bot);
+      transcript.status = { code: failure === null ? "done" : "failed", sub_code: failure, at: at + TRANSCRIPT_MS };
       this.#o.onChange?.();
-      await this.#o.outbox.send(bot.id, "transcript.done", mediaMessage(bot, recording, transcript).body);
+      const message = mediaMessage(bot, recording, transcript);
+      await this.#o.outbox.send(bot.id, message.event, message.body);
     });
     return { bot, recording, transcript };
   }

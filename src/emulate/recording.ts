@@ -118,12 +118,19 @@ export function unfinished(bot: BotState): RecordingState[] {
   return bot.recordings.filter((r) => r.completedAt !== null && r.status.code !== "done" && r.status.code !== "deleted" && r.status.code !== "failed");
 }
 
-/** recording.done, then each media object done. */
+/** The transcript.failed sub code a bot asked for in its metadata (`recall_hooks_transcript_failure`), or null. */
+export function transcriptFailure(bot: BotState): string | null {
+  const value = (bot.config["metadata"] as Record<string, string> | undefined)?.["recall_hooks_transcript_failure"];
+  return value === undefined ? null : value;
+}
+
+/** recording.done, then each media object done (a transcript fails instead when the bot asked for it). */
 export function finishRecording(bot: BotState, recording: RecordingState, at: (index: number) => number): Message[] {
   recording.status = status("done", at(0));
   const out = [recordingMessage(bot, recording)];
+  const failure = transcriptFailure(bot);
   recording.media.forEach((media, i) => {
-    media.status = status("done", at(i + 1));
+    media.status = media.kind === "transcript" && failure !== null ? status("failed", at(i + 1), failure) : status("done", at(i + 1));
     out.push(mediaMessage(bot, recording, media));
   });
   return out;
