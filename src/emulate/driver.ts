@@ -51,7 +51,6 @@ interface Run {
   /** Real time the current wait began, and the meeting-time wait it stands for. */
   waitStart: number;
   waitMs: number;
-  stream: { stop(): void } | null;
 }
 
 /** Post-call spacing at speed 1: recording.done a second after call_ended, each media half a second later. */
@@ -63,6 +62,8 @@ export const TRANSCRIPT_MS = 5_000;
 export class Driver {
   readonly #o: DriverOptions;
   readonly #runs = new Map<string, Run>();
+  /** Real-time streams by bot: started and stopped by status changes, not by the walk. */
+  readonly #streams = new Map<string, { stop(): void }>();
   readonly #tasks = new Set<Promise<void>>();
   #closed = false;
 
@@ -83,11 +84,9 @@ export class Driver {
 
   /** Stops every walk (reset). */
   haltAll(): void {
-    for (const run of this.#runs.values()) {
-      run.controller.abort();
-      run.stream?.stop();
-    }
+    for (const run of this.#runs.values()) run.controller.abort();
     this.#runs.clear();
+    this.#stopStreams();
   }
 
   /** The bot's meeting time now: its last change plus the elapsed part of the wait under way. */
@@ -100,11 +99,9 @@ export class Driver {
     return lastAt(bot) + Math.max(1, elapsed);
   }
 
-  /** Stops the walk (and any stream); the caller changes the bot. */
+  /** Stops the walk; the caller changes the bot. */
   halt(bot: BotState): void {
-    const run = this.#runs.get(bot.id);
-    run?.controller.abort();
-    run?.stream?.stop();
+    this.#runs.get(bot.id)?.controller.abort();
     this.#runs.delete(bot.id);
   }
 
@@ -176,10 +173,8 @@ export class Driver {
   /** Stops every walk and waits for them to end. */
   async close(): Promise<void> {
     this.#closed = true;
-    for (const run of this.#runs.values()) {
-      run.controller.abort();
-      run.stream?.stop();
-    }
+    for (const run of this.#runs.values()) run.controller.abort();
+    this.#stopStreams();
     while (this.#tasks.size > 0) await Promise.all([...this.#tasks]);
   }
 
@@ -190,7 +185,7 @@ export class Driver {
 
   #track(bot: BotState, work: (run: Run) => Promise<void>): void {
     if (this.#closed) return;
-    const run: Run = { controller: new AbortController(), waitStart: this.#o.now(), waitMs: 0, stream: null };
+    const run: Run = { controller: new AbortController(), waitStart: this.#o.now(), waitMs: 0 };
     this.#runs.set(bot.id, run);
     const job = work(run).catch(() => undefined).finally(() => {
       if (this.#runs.get(bot.id) === run) this.#runs.delete(bot.id);
@@ -267,17 +262,21 @@ export class Driver {
   }
 
   #startStream(bot: BotState, at: number, meeting: Meeting): void {
-    const run = this.#runs.get(bot.id);
     const recording = bot.recordings.at(-1);
-    if (this.#o.realtime === undefined || run === undefined || recording === undefined) return;
-    run.stream?.stop();
-    run.stream = this.#o.realtime.start({ bot, recordingId: recording.id, startedAt: at, meeting, speed: this.#o.speed, secret: this.#o.secret });
+    if (this.#o.realtime === undefined || recording === undefined || this.#closed) return;
+    this.#stopStream(bot);
+    const stream = this.#o.realtime.start({ bot, recordingId: recording.id, startedAt: at, meeting, speed: this.#o.speed, secret: this.#o.secret });
+    if (stream !== null) this.#streams.set(bot.id, stream);
   }
 
   #stopStream(bot: BotState): void {
-    const run = this.#runs.get(bot.id);
-    run?.stream?.stop();
-    if (run !== undefined) run.stream = null;
+    this.#streams.get(bot.id)?.stop();
+    this.#streams.delete(bot.id);
+  }
+
+  #stopStreams(): void {
+    for (const stream of this.#streams.values()) stream.stop();
+    this.#streams.clear();
   }
 }
 
