@@ -18,7 +18,7 @@ export interface InputOptions {
 }
 
 /**
- * Every entry from the arguments, in order: a path (a file, or a folder's .json/.jsonl files), "-"
+ * Every entry from the arguments, in order: a path (a file, or every .json/.jsonl file under a folder), "-"
  * for standard input, or an event type / glob naming bundled fixtures (bot.fatal, 'recording.*').
  */
 export async function readInputs(args: readonly string[], options: InputOptions): Promise<ReplayEntry[]> {
@@ -67,12 +67,30 @@ function fixtureNames(arg: string): string[] {
 }
 
 async function folder(path: string, arg: string): Promise<Source[]> {
-  const names = (await readdir(path)).filter((n) => [".json", ".jsonl"].includes(extname(n))).sort();
-  if (names.length === 0) throw new RecallHooksError("E_INPUT_EMPTY_FOLDER", `${arg} has no .json or .jsonl files: point at a fixture, capture or journal.`, { input: arg });
-  return Promise.all(names.map(async (name) => ({
-    label: join(arg, name),
-    bytes: await readFile(join(path, name)).catch((error: NodeJS.ErrnoException) => unreadable(join(arg, name), error)),
+  const files = await filesUnder(path, arg);
+  if (files.length === 0) throw new RecallHooksError("E_INPUT_EMPTY_FOLDER", `${arg} has no .json or .jsonl files (hidden folders and node_modules are skipped): point at a fixture, capture or journal.`, { input: arg });
+  return Promise.all(files.map(async (file) => ({
+    label: file.label,
+    bytes: await readFile(file.path).catch((error: NodeJS.ErrnoException) => unreadable(file.label, error)),
   })));
+}
+
+/**
+ * A folder's .json and .jsonl files, its subfolders included, in sorted order. Hidden folders and
+ * node_modules hold tool state and dependencies, never deliveries someone meant to replay.
+ */
+async function filesUnder(path: string, label: string): Promise<{ path: string; label: string }[]> {
+  const items = await readdir(path, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => unreadable(label, error));
+  const out: { path: string; label: string }[] = [];
+  for (const item of items.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const child = { path: join(path, item.name), label: join(label, item.name) };
+    if (item.isDirectory()) {
+      if (!item.name.startsWith(".") && item.name !== "node_modules") out.push(...await filesUnder(child.path, child.label));
+    } else if ([".json", ".jsonl"].includes(extname(item.name)) && (item.isFile() || item.isSymbolicLink())) {
+      out.push(child);
+    }
+  }
+  return out;
 }
 
 function unreadable(arg: string, error: NodeJS.ErrnoException): never {

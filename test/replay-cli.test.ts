@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { EVENTS } from "../src/recall/catalog.js";
+import { readInputs } from "../src/deliveries/replay-inputs.js";
+import { generateSecret } from "../src/webhook/secret.js";
+import { runCli } from "./helpers/cli.js";
+import { type Receiver, startReceiver } from "./helpers/receiver.js";
+
+const body = (event: string): string => JSON.stringify({ event, data: { data: { code: "x" }, bot: { id: "b1", metadata: {} } } });
+
+describe("replay of folders (issue 8 defect 2)", () => {
+  const secret = generateSecret();
+  let receiver: Receiver;
+  before(async () => { receiver = await startReceiver(secret); });
+  after(() => receiver.close());
+
+  for (const folder of ["fixtures", "fixtures/", "fixtures/events"]) {
+    it(`replay ${folder} sends every bundled fixture`, async () => {
+      receiver.received.length = 0;
+      const { code, stderr } = await runCli(["replay", folder, "--to", receiver.url, "--secret", secret, "--json"]);
+      assert.equal(code, 0, stderr);
+      assert.deepEqual(receiver.received.map((r) => r.event).sort(), EVENTS.map((e) => e.name).sort());
+    });
+  }
+
+  it("reads a folder recursively, sorted, .json and .jsonl only, skipping hidden folders and node_modules", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "recall-hooks-replay-"));
+    await mkdir(join(dir, "b", "deeper"), { recursive: true });
+    await mkdir(join(dir, ".hidden"));
+    await mkdir(join(dir, "node_modules", "x"), { recursive: true });
+    await writeFile(join(dir, "b", "deeper", "z.json"), body("bot.done"));
+    await writeFile(join(dir, "b", "a.jsonl"), `${body("bot.joining_call")}\n${body("bot.in_call_recording")}\n`);
+    await writeFile(join(dir, "a.json"), body("bot.fatal"));
+    await writeFile(join(dir, "notes.txt"), "not a delivery");
+    await writeFile(join(dir, ".hidden", "h.json"), body("bot.call_ended"));
+    await writeFile(join(dir, "node_modules", "x", "n.json"), body("bot.call_ended"));
+    const entries = await readInputs(["."], { cwd: dir });
+    assert.deepEqual(entries.map((e) => [e.label, e.event]), [
+      ["a.json", "bot.fatal"],
+      ["b/a.jsonl:1", "bot.joining_call"],
+      ["b/a.jsonl:2", "bot.in_call_recording"],
+      ["b/deeper/z.json", "bot.done"],
+    ]);
+  });
+});
