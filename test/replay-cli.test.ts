@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { EVENTS } from "../src/recall/catalog.js";
 import { readInputs } from "../src/deliveries/replay-inputs.js";
+import { readReplayEntries } from "../src/deliveries/replay-read.js";
+import { replay } from "../src/simulate/replay.js";
 import { generateSecret } from "../src/webhook/secret.js";
 import { runCli } from "./helpers/cli.js";
 import { type Receiver, startReceiver } from "./helpers/receiver.js";
@@ -44,5 +46,26 @@ describe("replay of folders (issue 8 defect 2)", () => {
       ["b/a.jsonl:2", "bot.in_call_recording"],
       ["b/deeper/z.json", "bot.done"],
     ]);
+  });
+});
+
+describe("replay --raw of a capture without content-type (issue 8 defect 7)", () => {
+  const secret = generateSecret();
+  let receiver: Receiver;
+  before(async () => { receiver = await startReceiver(secret, () => 204, false); });
+  after(() => receiver.close());
+
+  it("adds content-type: application/json when the capture has none and the body is JSON; keeps a captured one", async () => {
+    receiver.received.length = 0;
+    const captures = [
+      { headers: { "webhook-id": "msg_bare" }, body: body("bot.done") },
+      { headers: { "webhook-id": "msg_text" }, body: "plain words" },
+      { headers: { "webhook-id": "msg_typed", "Content-Type": "application/json; charset=utf-8" }, body: body("bot.done") },
+    ];
+    const entries = captures.flatMap((c, i) => readReplayEntries(Buffer.from(JSON.stringify(c)), `c${i}.json`));
+    const report = await replay(entries, { to: receiver.url, raw: true });
+    assert.equal(report.summary.ok, true);
+    const types = Object.fromEntries(receiver.received.map((r) => [r.id, r.headers["content-type"]]));
+    assert.deepEqual(types, { msg_bare: "application/json", msg_text: undefined, msg_typed: "application/json; charset=utf-8" });
   });
 });

@@ -52,11 +52,31 @@ export function replayLanes(entries: readonly ReplayEntry[], options: Pick<Repla
       duplicate: entry.duplicate,
       bot: entry.botId,
       headers: family,
-      ...(options.raw && entry.headers !== null && { rawHeaders: stripHopByHop(entry.headers) }),
+      ...(options.raw && entry.headers !== null && { rawHeaders: rawHeaders(entry) }),
     };
   });
   if (options.realtime) return [{ name: "replay", plan: () => outgoing }];
   return outgoing.map((message, i) => ({ name: entries[i]!.label, plan: () => [message] }));
+}
+
+/**
+ * The captured headers a raw replay sends. A capture without content-type (a hand-written one, or a
+ * proxy that dropped it) would reach a handler that picks its body parser by content-type as an
+ * unparsed body, so a JSON body gets the type Recall sends with it.
+ */
+function rawHeaders(entry: ReplayEntry): Record<string, string | string[]> {
+  const headers = stripHopByHop(entry.headers ?? {});
+  if (Object.keys(headers).some((name) => name.toLowerCase() === "content-type") || !isJson(entry.body)) return headers;
+  return { ...headers, "content-type": "application/json" };
+}
+
+function isJson(body: Buffer): boolean {
+  try {
+    JSON.parse(body.toString("utf8"));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
