@@ -16,9 +16,12 @@ export interface VerifyCommandOptions {
   json?: boolean;
 }
 
-export async function runVerify(file: string, options: VerifyCommandOptions, ctx: CommandContext): Promise<number> {
+export async function runVerify(given: string | undefined, options: VerifyCommandOptions, ctx: CommandContext): Promise<number> {
   const reporter = await reporterFor(ctx, options.json === true);
   const signer = new Signer(requireSecret(options.secret, (w) => reporter.warn(w)));
+  const file = given ?? "-";
+  // Without a file, verify reads stdin; on a terminal that looks like a hang unless we say so.
+  if (given === undefined && ctx.stdin.isTTY === true) reporter.info("Reading the delivery from stdin (Ctrl-D to end; pass a file or - to skip this note)...");
   const bytes = await readInput(file, ctx);
   const { captures, skipped } = options.header
     ? { captures: [{ headers: parseHeaderArgs(options.header), body: bytes, label: file }], skipped: [] }

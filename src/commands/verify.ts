@@ -6,7 +6,7 @@ import type { VerifyCommandOptions } from "./verify-run.js";
 export function verifyCommand(ctx: CommandContext): Command {
   return new Command("verify")
     .description("check a captured delivery offline and say why it fails")
-    .argument("[file]", "a capture {\"headers\", \"body\"}, journal lines from `listen`, or (with --header) the raw body; - reads stdin", "-")
+    .argument("[file]", "a capture {\"headers\", \"body\"}, journal lines from `listen`, or (with --header) the raw body; - or nothing reads stdin")
     .addOption(secretOption())
     .option("-H, --header <header>", `a signature header of a raw body, "name: value", repeatable`, collect)
     .option("--tolerance <seconds>", "how far the timestamp may be from now, either way", integer(0), 300)
@@ -20,7 +20,7 @@ Examples:
   $ recall-hooks verify capture.json --secret whsec_...
   $ recall-hooks verify body.json -H "webhook-id: msg_..." -H "webhook-timestamp: 1731705121" -H "webhook-signature: v1,..."
   $ recall-hooks verify .recall-hooks/journal.jsonl --ignore-timestamp --json`)
-    .action(async (file: string, options: VerifyCommandOptions) => {
+    .action(async (file: string | undefined, options: VerifyCommandOptions) => {
       const { runVerify } = await import("./verify-run.js");
       ctx.exitCode = await runVerify(file, options, ctx);
     });

@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { PassThrough } from "node:stream";
+import { describe, it } from "node:test";
+import type { CommandContext } from "../src/commands/context.js";
+import { runVerify, type VerifyCommandOptions } from "../src/commands/verify-run.js";
+import { generateSecret } from "../src/webhook/secret.js";
+import { Signer } from "../src/webhook/sign.js";
+
+const secret = generateSecret();
+const NOW = 1_760_000_000;
+
+/** A command context whose stdin holds `input` and may claim to be a terminal. */
+function context(input: string, tty: boolean): { ctx: CommandContext; out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (c: Buffer) => { out += c.toString(); });
+  stderr.on("data", (c: Buffer) => { err += c.toString(); });
+  const stdin = Object.assign(new PassThrough(), { isTTY: tty });
+  stdin.end(input);
+  const ctx: CommandContext = {
+    stdout, stderr, stdin, env: { NO_COLOR: "1" }, cwd: process.cwd(), now: () => NOW * 1000,
+    interruption: () => new Promise<void>(() => undefined), exitCode: 0,
+  };
+  return { ctx, out: () => out, err: () => err };
+}
+
+function capture(body: string, timestamp = NOW): string {
+  const signed = new Signer(secret).sign("msg_v", timestamp, body);
+  return JSON.stringify({ headers: signed.headers, body });
+}
+
+const options = (more: Partial<VerifyCommandOptions> = {}): VerifyCommandOptions => ({ secret, tolerance: 300, ...more });
+
+describe("verify reading a terminal (issue 8 defect 8)", () => {
+  it("prints a one-line note on stderr when no file is given and stdin is a terminal", async () => {
+    const t = context(capture('{"event": "bot.done"}'), true);
+    assert.equal(await runVerify(undefined, options(), t.ctx), 0);
+    assert.match(t.err(), /^Reading the delivery from stdin \(Ctrl-D to end; pass a file or - to skip this note\)\.\.\.\n/);
+    assert.equal(t.err().split("\n").filter(Boolean).length, 1);
+  });
+
+  it("says nothing when stdin is a pipe, or when - is given", async () => {
+    const piped = context(capture('{"event": "bot.done"}'), false);
+    assert.equal(await runVerify(undefined, options(), piped.ctx), 0);
+    assert.equal(piped.err(), "");
+    const dash = context(capture('{"event": "bot.done"}'), true);
+    assert.equal(await runVerify("-", options(), dash.ctx), 0);
+    assert.equal(dash.err(), "");
+  });
+});
