@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { applyConfig, CONFIG_FILE, loadConfig } from "./config.js";
+import { applyConfig, CONFIG_FILE, type Config, type ConfigNames, loadConfig, strayConfigKeys } from "./config.js";
 import type { CommandContext } from "./commands/context.js";
 
 type Declare = (ctx: CommandContext) => Command;
@@ -40,16 +40,38 @@ Environment:
   NO_COLOR                no colour
 
 Exit codes: 0 success, 1 the work ran and failed, 2 usage error, 130 interrupted.`);
-  program.hook("preAction", (_program, action) => {
+  program.hook("preAction", async (_program, action) => {
     const explicit = program.opts<{ config?: string }>().config;
     const config = loadConfig(ctx.cwd, explicit);
-    if (config) applyConfig(action, config, explicit ?? CONFIG_FILE);
+    if (!config) return;
+    const source = explicit ?? CONFIG_FILE;
+    applyConfig(action, config, source);
+    for (const line of strayConfigKeys(action, config, source, await configNames(action, config, ctx))) ctx.stderr.write(`warning: ${line}\n`);
   });
   const first = args[0];
   const names = first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
   const declarations = await Promise.all(names.map((name) => COMMANDS[name]!()));
   for (const declare of declarations) program.addCommand(inherit(declare(ctx), program));
   return program;
+}
+
+/**
+ * The names a config file may use. Every command's options are loaded only when a top-level key is
+ * not one of the running command's (a run loads just its own command, for start-up time).
+ */
+async function configNames(action: Command, config: Config, ctx: CommandContext): Promise<ConfigNames> {
+  const sections = [...Object.keys(COMMANDS), "lifecycle"];
+  const mine = action.options.map((o) => o.attributeName());
+  const unknown = Object.keys(config).filter((key) => !sections.includes(key) && !mine.includes(key));
+  if (unknown.length === 0) return { sections, options: mine };
+  const declarations = await Promise.all(Object.values(COMMANDS).map((load) => load()));
+  const options = new Set<string>();
+  const collect = (command: Command): void => {
+    for (const option of command.options) options.add(option.attributeName());
+    for (const sub of command.commands) collect(sub);
+  };
+  for (const declare of declarations) collect(declare(ctx));
+  return { sections, options: [...options] };
 }
 
 /** Subcommands share the program's error handling and output. */
