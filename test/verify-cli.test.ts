@@ -50,3 +50,24 @@ describe("verify reading a terminal (issue 8 defect 8)", () => {
     assert.equal(dash.err(), "");
   });
 });
+
+describe("verify of a request without a body (issue 8 defect 15)", () => {
+  const signed = new Signer(secret).sign("msg_get", NOW, "");
+  it("a capture with an empty body, or with no body at all (a GET or a WebSocket upgrade), is valid", async () => {
+    for (const doc of [{ headers: signed.headers, body: "" }, { method: "GET", headers: signed.headers }]) {
+      const t = context(JSON.stringify(doc), false);
+      assert.equal(await runVerify("-", options({ json: true }), t.ctx), 0, t.err());
+      assert.deepEqual(JSON.parse(t.out()).reason, "valid");
+    }
+  });
+
+  it("a bodiless capture signed with another secret, or over a body, is invalid", async () => {
+    const other = new Signer(generateSecret()).sign("msg_get", NOW, "");
+    const overBody = new Signer(secret).sign("msg_get", NOW, "{}");
+    for (const headers of [other.headers, overBody.headers]) {
+      const t = context(JSON.stringify({ headers }), false);
+      assert.equal(await runVerify("-", options({ json: true }), t.ctx), 1, t.err());
+      assert.equal(JSON.parse(t.out()).reason, "no_matching_signature");
+    }
+  });
+});

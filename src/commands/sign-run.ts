@@ -28,7 +28,6 @@ export async function runSign(file: string | undefined, options: SignCommandOpti
   const reporter = await reporterFor(ctx, format === "json");
   const secret = requireSecret(options.secret, (w) => reporter.warn(w));
   const body = await readBody(file, options, ctx);
-  if (body === "") reporter.warn("signing an empty body: Recall never sends one; check the file.");
   const id = options.id ?? newMessageId();
   const timestamp = options.timestamp ?? unixSeconds(ctx.now());
   const signed = new Signer(secret).sign(id, timestamp, body, options.headers);

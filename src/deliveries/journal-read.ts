@@ -114,7 +114,13 @@ class JournalScanner {
 
 /** Has headers and a body, whatever else it has: a capture, a journal delivery, listen --json's event. */
 export function isCapture(value: JsonObject): boolean {
-  return isObject(value["headers"]) && (typeof value["body"] === "string" || typeof value["body_base64"] === "string");
+  const headers = value["headers"];
+  if (!isObject(headers)) return false;
+  if (typeof value["body"] === "string" || typeof value["body_base64"] === "string") return true;
+  // Recall also signs requests that have no body (GET callbacks, WebSocket upgrades): with a
+  // message id among its headers, a capture without a body is one of those, signed over "".
+  // The journal always writes a body, so a journal record without one is damaged, not bodiless.
+  return value["type"] === undefined && Object.keys(headers).some((name) => /^(webhook|svix)-id$/i.test(name));
 }
 
 /** A capture's headers (values as text; others dropped) and its exact body bytes. */
