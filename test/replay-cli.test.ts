@@ -7,6 +7,7 @@ import { EVENTS } from "../src/recall/catalog.js";
 import { readInputs } from "../src/deliveries/replay-inputs.js";
 import { readReplayEntries } from "../src/deliveries/replay-read.js";
 import { replay } from "../src/simulate/replay.js";
+import { SVIX_RETRY_SCHEDULE_MS } from "../src/simulate/engine.js";
 import { generateSecret } from "../src/webhook/secret.js";
 import { runCli } from "./helpers/cli.js";
 import { type Receiver, startReceiver } from "./helpers/receiver.js";
@@ -67,5 +68,42 @@ describe("replay --raw of a capture without content-type (issue 8 defect 7)", ()
     assert.equal(report.summary.ok, true);
     const types = Object.fromEntries(receiver.received.map((r) => [r.id, r.headers["content-type"]]));
     assert.deepEqual(types, { msg_bare: "application/json", msg_text: undefined, msg_typed: "application/json; charset=utf-8" });
+  });
+});
+
+describe("replay --retries waits on Svix's schedule (issue 8 defect 5)", () => {
+  const secret = generateSecret();
+  let receiver: Receiver;
+  before(async () => { receiver = await startReceiver(secret, () => 503); });
+  after(() => receiver.close());
+  const entries = (): ReturnType<typeof readReplayEntries> => readReplayEntries(Buffer.from(body("bot.done")), "done.json");
+
+  for (const [label, extra, divisor] of [
+    ["without --realtime, at real time by default", {}, 1],
+    ["without --realtime, divided by --speed", { speed: 10 }, 10],
+    ["with --realtime, divided by --speed", { realtime: true, speed: 4 }, 4],
+  ] as const) {
+    it(label, async () => {
+      receiver.received.length = 0;
+      const waits: number[] = [];
+      const report = await replay(entries(), { to: receiver.url, secret, retries: 3, ...extra, sleep: async (ms) => { waits.push(ms); } });
+      assert.equal(report.summary.ok, false);
+      assert.equal(receiver.received.length, 4, "the first try and three retries");
+      assert.deepEqual(waits.filter((ms) => ms > 0), SVIX_RETRY_SCHEDULE_MS.slice(0, 3).map((ms) => ms / divisor));
+    });
+  }
+
+  it("--speed 0 retries at once, as fast as possible", async () => {
+    receiver.received.length = 0;
+    const waits: number[] = [];
+    await replay(entries(), { to: receiver.url, secret, retries: 2, speed: 0, sleep: async (ms) => { waits.push(ms); } });
+    assert.equal(receiver.received.length, 3);
+    assert.deepEqual(waits, []);
+  });
+
+  it("--speed with neither --realtime nor --retries is refused: it would change nothing", async () => {
+    const { code, stderr } = await runCli(["replay", "bot.done", "--to", receiver.url, "--secret", secret, "--speed", "5"]);
+    assert.equal(code, 2);
+    assert.match(stderr, /^error: --speed divides the waits of --realtime and --retries, and this run has neither: drop --speed, or add --retries <n> or --realtime\.\n$/);
   });
 });

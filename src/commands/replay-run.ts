@@ -28,6 +28,9 @@ export async function runReplay(inputs: readonly string[], options: ReplayComman
   const reporter = await reporterFor(ctx, options.json === true);
   if (options.to === undefined) throw new UsageError("replay needs --to <url>: for example --to http://localhost:3000/webhooks/recall.");
   const url = parseUrl(options.to, "--to");
+  if (options.speed !== 1 && !options.realtime && options.retries === 0) {
+    throw new UsageError("--speed divides the waits of --realtime and --retries, and this run has neither: drop --speed, or add --retries <n> or --realtime.");
+  }
   if (options.raw && options.newId) throw new UsageError("--raw sends the captured headers as they are, so it cannot give a new id: drop one of them.");
   const secret = options.raw ? undefined : requireSecret(options.secret, (w) => reporter.warn(w));
   const all = await readInputs(inputs, {

@@ -15,8 +15,8 @@ export function replayCommand(ctx: CommandContext): Command {
     .option("-e, --events <globs>", "only these event types (bot.*,recording.done); repeatable", collect)
     .option("-c, --concurrency <n>", "deliveries in flight at once (1 keeps the order)", integer(1, 10_000), 1)
     .option("--realtime", "keep the original spacing between deliveries (from the journal's received_at)")
-    .option("--speed <factor>", "with --realtime: 2 replays twice as fast", speedFactor, 1)
-    .option("--retries <n>", "retry non-2xx answers on Svix's schedule (5 s, 5 min, ...)", integer(0, 7), 0)
+    .option("--speed <factor>", "divides the waits of --realtime and --retries: 2 is twice as fast, 0 does not wait", speedFactor, 1)
+    .option("--retries <n>", "retry non-2xx answers on Svix's schedule (5 s, 5 min, 30 min, ...) divided by --speed", integer(0, 7), 0)
     .addOption(new Option("--headers <family>", "signature headers (default: the captured family, else webhook)").choices(["webhook", "svix", "both"]))
     .addOption(jsonOption())
     .addHelpText("after", `

@@ -27,6 +27,11 @@ export interface ReplayOptions extends Omit<SendOptions, "signer" | "url" | "hea
   readonly raw?: boolean;
   /** Keep the original spacing (from received_at), one after the other. */
   readonly realtime?: boolean;
+  /**
+   * Divides the waits: the realtime spacing and Svix's retry schedule (5 s, 5 min, ...). Default 1,
+   * Svix's own pace; 0 sends and retries at once.
+   */
+  readonly speed?: number;
   /** Signature header family; default: the captured one, else webhook. */
   readonly headers?: HeaderChoice;
 }
@@ -91,5 +96,6 @@ export async function replay(entries: readonly ReplayEntry[], options: ReplayOpt
   const signer = options.secret === undefined ? undefined : options.secret instanceof Signer ? options.secret : new Signer(options.secret);
   const lanes = replayLanes(entries, options);
   const { headers: _family, ...rest } = options;
-  return sendLanes(lanes, { ...rest, url: options.to, speed: options.realtime ? options.speed ?? 1 : 0, ...(signer && { signer }) });
+  // Speed divides every wait: the realtime spacing (lanes without it have none) and Svix's retry schedule.
+  return sendLanes(lanes, { ...rest, url: options.to, speed: options.speed ?? 1, ...(signer && { signer }) });
 }
