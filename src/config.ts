@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { closestName } from "./closest.js";
 import { UsageError } from "./errors.js";
 
 /** Read from the working folder when present: `{"secret": "...", "listen": {"forwardTo": ["..."], "port": 3001}}`. */
@@ -92,34 +93,6 @@ export function strayConfigKeys(command: Command, config: Config, source: string
 
 function stray(source: string, key: string, scope: string, closest: string | null): string {
   return `${source}: "${key}" matches no option ${scope}${closest === null ? "" : `: did you mean "${closest}"?`} It is ignored.`;
-}
-
-/** The candidate nearest to `name` (case, dashes and underscores aside), or null when none is near. */
-export function closestName(name: string, candidates: readonly string[]): string | null {
-  const plain = (text: string): string => text.toLowerCase().replace(/[-_]/g, "");
-  let best: string | null = null;
-  let bestDistance = Math.max(2, Math.floor(plain(name).length / 3)) + 1;
-  for (const candidate of candidates) {
-    const d = editDistance(plain(name), plain(candidate));
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-/** Levenshtein distance, one row at a time. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i += 1) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j += 1) {
-      row.push(Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    }
-    previous = row;
-  }
-  return previous[b.length]!;
 }
 
 function checked(option: Command["options"][number], value: unknown, where: string): unknown {

@@ -7,7 +7,7 @@ import { ngrokProvider } from "../listen/ngrok.js";
 import { type TunnelEvent, TunnelKeeper, type TunnelProvider } from "../listen/tunnel.js";
 import { listenerPrinter, renderSummary, renderTunnel } from "../output/listen.js";
 import type { Reporter } from "../output/reporter.js";
-import { splitPatterns } from "../recall/catalog.js";
+import { describeUnmatchedPatterns, splitPatterns } from "../recall/catalog.js";
 import { maskSecret } from "../webhook/secret.js";
 import { Signer } from "../webhook/sign.js";
 import { type CommandContext, reporterFor } from "./context.js";
@@ -48,6 +48,7 @@ export async function runListen(options: ListenCommandOptions, ctx: CommandConte
   const secret = options.secret !== undefined ? requireSecret(options.secret, (w) => reporter.warn(w)) : null;
   const routes = parseRoutes(options.forwardTo ?? []);
   const events = (options.events ?? []).flatMap(splitPatterns);
+  for (const line of describeUnmatchedPatterns(events)) reporter.warn(line);
   const journalPath = typeof options.save === "string" ? resolve(ctx.cwd, options.save) : null;
   const provider = chooseTunnel(options, deps, reporter);
   const givenUrl = options.publicUrl !== undefined ? parseUrl(options.publicUrl, "--public-url").href : null;

@@ -1,6 +1,6 @@
 import { UsageError } from "../errors.js";
 import { describeSkipped } from "../output/format.js";
-import { splitPatterns } from "../recall/catalog.js";
+import { describeUnmatchedPatterns, splitPatterns } from "../recall/catalog.js";
 import { readInputs } from "../deliveries/replay-inputs.js";
 import { poolSize } from "../simulate/engine.js";
 import { replay, selectEntries } from "../simulate/replay.js";
@@ -32,6 +32,7 @@ export async function runReplay(inputs: readonly string[], options: ReplayComman
     throw new UsageError("--speed divides the waits of --realtime and --retries, and this run has neither: drop --speed, or add --retries <n> or --realtime.");
   }
   if (options.raw && options.newId) throw new UsageError("--raw sends the captured headers as they are, so it cannot give a new id: drop one of them.");
+  for (const line of describeUnmatchedPatterns(options.events ?? [])) reporter.warn(line);
   const secret = options.raw ? undefined : requireSecret(options.secret, (w) => reporter.warn(w));
   const all = await readInputs(inputs, {
     cwd: ctx.cwd, stdin: () => readAll(ctx.stdin),

@@ -2,6 +2,7 @@ import type { CodeInfo, EventInfo, SubCodeInfo } from "./types.js";
 import { EVENTS } from "./catalog-events.js";
 import { BOT_CODES } from "./catalog-codes.js";
 import { SUB_CODES } from "./catalog-sub-codes.js";
+import { closestName } from "../closest.js";
 
 export { EVENTS, MEDIA_TYPES } from "./catalog-events.js";
 export { BOT_CODES } from "./catalog-codes.js";
@@ -84,6 +85,21 @@ export function matchesAny(eventName: string, patterns: readonly string[]): bool
     }
   }
   return false;
+}
+
+/**
+ * One line per event pattern that matches no catalog event, with the closest name: a filter with a
+ * typo in it would otherwise drop everything without a word. A warning, not an error: Recall may
+ * send event types added after this catalog.
+ */
+export function describeUnmatchedPatterns(patterns: readonly string[]): string[] {
+  const names = EVENTS.map((e) => e.name);
+  return patterns.flatMap(splitPatterns)
+    .filter((pattern) => !names.some((name) => matchesPattern(name, pattern)))
+    .map((pattern) => {
+      const closest = pattern.includes("*") ? null : closestName(pattern, names);
+      return `The event pattern "${pattern}" matches no known event type${closest === null ? "" : `: did you mean "${closest}"?`} (\`recall-hooks events\` lists them.)`;
+    });
 }
 
 /** "bot.*, recording.done" -> ["bot.*", "recording.done"]; blanks dropped. */
