@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { applyConfig, CONFIG_FILE, type Config, type ConfigNames, loadConfig, strayConfigKeys } from "./config.js";
 import type { CommandContext } from "./commands/context.js";
 
@@ -23,7 +23,9 @@ const COMMANDS: Readonly<Record<string, () => Promise<Declare>>> = {
 export async function buildProgram(ctx: CommandContext, version: string, args: readonly string[] = []): Promise<Command> {
   const program = new Command("recall-hooks")
     .description("The developer's bench for Recall.ai webhooks: listen, verify, forward, replay, sign and simulate.")
-    .version(version, "-V, --version")
+    .version(version, "-V, --version", "print the version (-v too)")
+    // -v too: people type either, and it means nothing else here. Hidden, as help shows -V.
+    .addOption(new Option("-v").hideHelp())
     .option("--debug", "print stacks for errors")
     .option("--config <file>", `a JSON config file (default: ./${CONFIG_FILE} when present); flags and environment win over it`)
     .showSuggestionAfterError(true)
@@ -40,6 +42,10 @@ Environment:
   NO_COLOR                no colour
 
 Exit codes: 0 success, 1 the work ran and failed, 2 usage error, 130 interrupted.`);
+  program.on("option:v", () => {
+    ctx.stdout.write(`${version}\n`);
+    throw new CommanderError(0, "commander.version", version);
+  });
   program.hook("preAction", async (_program, action) => {
     const explicit = program.opts<{ config?: string }>().config;
     const config = loadConfig(ctx.cwd, explicit);
