@@ -71,3 +71,32 @@ describe("verify of a request without a body (issue 8 defect 15)", () => {
     }
   });
 });
+
+describe("verify of a journal judges each timestamp at its received_at (issue 8 defect 14)", () => {
+  const dayAgo = NOW - 86_400;
+  const line = (id: string, signedAt: number, receivedAt: number): string => {
+    const body = `{"event": "bot.done", "id": "${id}"}`;
+    const signed = new Signer(secret).sign(id, signedAt, body);
+    return JSON.stringify({ type: "delivery", key: `k_${id}`, id, received_at: new Date(receivedAt * 1000).toISOString(), headers: signed.headers, body, forward_to: [] });
+  };
+  const journal = [line("msg_a", dayAgo, dayAgo + 1), line("msg_b", dayAgo - 900, dayAgo)].join("\n");
+
+  it("a day-old journal verifies by default; a delivery signed long before it arrived does not", async () => {
+    const t = context(journal, false);
+    assert.equal(await runVerify("-", options({ json: true }), t.ctx), 1);
+    const records = t.out().trim().split("\n").map((l) => JSON.parse(l) as { id: string; reason: string; skew_seconds: number });
+    assert.deepEqual(records.map((r) => [r.id, r.reason, r.skew_seconds]), [["msg_a", "valid", 1], ["msg_b", "timestamp_too_old", 900]]);
+  });
+
+  it("--now still overrides it", async () => {
+    const t = context(journal.split("\n")[0]!, false);
+    assert.equal(await runVerify("-", options({ json: true, now: NOW }), t.ctx), 1);
+    assert.equal((JSON.parse(t.out()) as { reason: string }).reason, "timestamp_too_old");
+  });
+
+  it("a capture without received_at is judged now", async () => {
+    const t = context(capture('{"event": "bot.done"}', dayAgo), false);
+    assert.equal(await runVerify("-", options({ json: true }), t.ctx), 1);
+    assert.equal((JSON.parse(t.out()) as { reason: string }).reason, "timestamp_too_old");
+  });
+});

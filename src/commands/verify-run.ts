@@ -24,13 +24,16 @@ export async function runVerify(given: string | undefined, options: VerifyComman
   if (given === undefined && ctx.stdin.isTTY === true) reporter.info("Reading the delivery from stdin (Ctrl-D to end; pass a file or - to skip this note)...");
   const bytes = await readInput(file, ctx);
   const { captures, skipped } = options.header
-    ? { captures: [{ headers: parseHeaderArgs(options.header), body: bytes, label: file }], skipped: [] }
+    ? { captures: [{ headers: parseHeaderArgs(options.header), body: bytes, label: file, receivedAt: null }], skipped: [] }
     : readCaptures(bytes, file);
   if (skipped.length > 0) reporter.warn(describeSkipped(file, skipped));
   if (captures.length === 0) throw new UsageError(`${file} holds no delivery to verify: give a capture {"headers", "body"}, journal lines, or a raw body with --header.`);
-  const now = options.now !== undefined ? () => options.now! * 1000 : ctx.now;
   let invalid = 0;
   for (const capture of captures) {
+    // A journal's timestamps are judged when the listener got them, so yesterday's journal still
+    // verifies; --now judges every one at the time given.
+    const at = options.now !== undefined ? options.now * 1000 : capture.receivedAt;
+    const now = at !== null ? () => at : ctx.now;
     const result: VerifyResult = verify({
       secret: signer,
       headers: capture.headers,
