@@ -11,6 +11,7 @@ export function signCommand(ctx: CommandContext): Command {
     .option("--event <type>", "build a realistic Recall body for this event type (see `recall-hooks events`)")
     .option("--bot-id <uuid>", "with --event: the bot id")
     .option("--sub-code <code>", "with --event: the sub code (e.g. meeting_not_found for bot.fatal)")
+    .option("--force", "with --sub-code: send a sub code the catalog does not document (Recall adds new ones)")
     .option("--metadata <key=value>", "with --event: bot metadata, repeatable", collect)
     .option("--id <msg_id>", "the message id (default: a new msg_...)")
     .option("--timestamp <unix>", "the signature timestamp in Unix seconds (default: now)", integer(0))

@@ -1,3 +1,4 @@
+import { RecallHooksError } from "../errors.js";
 import type { CodeInfo, EventInfo, SubCodeInfo } from "./types.js";
 import { EVENTS } from "./catalog-events.js";
 import { BOT_CODES } from "./catalog-codes.js";
@@ -52,6 +53,46 @@ export function findSubCode(subCode: string, status?: string | null): SubCodeInf
 /** Every sub code reported with a status, in catalog order. */
 export function subCodesFor(status: string): SubCodeInfo[] {
   return SUB_CODES.filter((s) => s.status === status);
+}
+
+/** The statuses reported with a sub code; every other status sends `"sub_code": null`. */
+const SUB_CODE_STATUSES: ReadonlySet<string> = new Set(["fatal", "call_ended", "recording_permission_denied", "failed"]);
+
+/** The sub codes documented for an event: bot.fatal's, transcript.failed's, ...; empty when none are. */
+export function subCodesOfEvent(event: EventInfo): SubCodeInfo[] {
+  if (event.shape === "legacy_status") return SUB_CODES.filter((s) => s.family === "bot");
+  if (!event.code) return [];
+  return subCodesFor(event.code).filter((s) => s.family === event.family || (event.family === "bot" && s.family === "bot"));
+}
+
+/**
+ * Checks a sub code chosen for an event (sign, simulate): one the event cannot carry, or one
+ * documented for another status, is a mistake; one the catalog does not know may be new (Recall's
+ * lists are open), so `allowUnknown` lets it through. Throws E_SUB_CODE_NONE, E_SUB_CODE_OTHER or
+ * E_SUB_CODE_UNKNOWN (the only one `allowUnknown` waives), with details { event, subCode, documented }.
+ */
+export function checkSubCode(eventName: string, subCode: string, options: { allowUnknown?: boolean } = {}): void {
+  const event = findEvent(eventName);
+  if (event === undefined) throw new RecallHooksError("E_EVENT_UNKNOWN", `Unknown event type "${eventName}".`, { event: eventName });
+  if (event.shape !== "legacy_status" && !SUB_CODE_STATUSES.has(event.code ?? "")) {
+    throw new RecallHooksError("E_SUB_CODE_NONE",
+      `${eventName} carries no sub code (Recall sends "sub_code": null): drop the sub code, or pick an event that has one, such as bot.fatal.`,
+      { event: eventName, subCode });
+  }
+  const documented = subCodesOfEvent(event);
+  if (documented.some((s) => s.subCode === subCode)) return;
+  const status = event.shape === "legacy_status" ? "bot" : event.name === "transcript.failed" ? "transcript.failed" : event.code!;
+  const details = { event: eventName, subCode, documented: documented.length > 0 };
+  const elsewhere = documented.length > 0 ? SUB_CODES.find((s) => s.subCode === subCode) : undefined;
+  if (elsewhere !== undefined) {
+    const owner = EVENTS.find((e) => e.shape !== "legacy_status" && subCodesOfEvent(e).includes(elsewhere));
+    throw new RecallHooksError("E_SUB_CODE_OTHER",
+      `"${subCode}" is not a ${status} sub code but a ${elsewhere.status} one${owner ? ` (${owner.name})` : ""}.`, details);
+  }
+  if (options.allowUnknown) return;
+  throw new RecallHooksError("E_SUB_CODE_UNKNOWN",
+    documented.length > 0 ? `"${subCode}" is not a ${status} sub code Recall documents.` : `${eventName} has no documented sub codes, so "${subCode}" cannot be checked.`,
+    details);
 }
 
 /** Catalog events whose name matches a glob (`*` = any run of characters); commas separate alternatives. */

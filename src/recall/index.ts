@@ -4,7 +4,7 @@ export type {
 } from "./types.js";
 export {
   BOT_CODES, EVENTS, MEDIA_TYPES, SUB_CODES,
-  describeUnmatchedPatterns, eventsMatching, findCode, findEvent, findSubCode, matchesAny, matchesPattern, splitPatterns, subCodesFor,
+  describeUnmatchedPatterns, eventsMatching, findCode, findEvent, findSubCode, matchesAny, matchesPattern, splitPatterns, subCodesFor, checkSubCode, subCodesOfEvent,
 } from "./catalog.js";
 export type { BuildEventOptions, ParticipantOptions, RecallEvent } from "./build.js";
 export { buildEvent, isoMicros, newMessageId, serializeEvent } from "./build.js";
