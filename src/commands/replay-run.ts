@@ -1,3 +1,4 @@
+import type { BodyFormat } from "../recall/body-format.js";
 import { UsageError } from "../errors.js";
 import { describeSkipped } from "../output/format.js";
 import { describeUnmatchedPatterns, splitPatterns } from "../recall/catalog.js";
@@ -21,6 +22,7 @@ export interface ReplayCommandOptions {
   speed: number;
   retries: number;
   headers?: "webhook" | "svix" | "both";
+  bodyFormat?: BodyFormat;
   json?: boolean;
 }
 
@@ -36,6 +38,7 @@ export async function runReplay(inputs: readonly string[], options: ReplayComman
   const secret = options.raw ? undefined : requireSecret(options.secret, (w) => reporter.warn(w));
   const all = await readInputs(inputs, {
     cwd: ctx.cwd, stdin: () => readAll(ctx.stdin),
+    ...(options.bodyFormat !== undefined && { bodyFormat: options.bodyFormat }),
     onSkipped: (source, lines) => reporter.warn(describeSkipped(source, lines)),
   });
   const entries = select(all, options);

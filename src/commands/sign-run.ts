@@ -1,5 +1,6 @@
 import { isRecallHooksError, UsageError } from "../errors.js";
-import { buildEvent, newMessageId, serializeEvent } from "../recall/build.js";
+import { type BodyFormat, DEFAULT_BODY_FORMAT } from "../recall/body-format.js";
+import { buildEvent, newMessageId, SAMPLE_METADATA, serializeEvent } from "../recall/build.js";
 import { checkSubCode, findEvent } from "../recall/catalog.js";
 import { renderCurl, renderHttp, renderSignedHeaders } from "../output/request.js";
 import type { DeliveryResult } from "../webhook/deliver.js";
@@ -14,6 +15,7 @@ export interface SignCommandOptions {
   subCode?: string;
   force?: boolean;
   metadata?: string[];
+  bodyFormat?: BodyFormat;
   id?: string;
   timestamp?: number;
   headers: "webhook" | "svix" | "both";
@@ -74,10 +76,13 @@ async function readBody(file: string | undefined, options: SignCommandOptions, c
     const event = buildEvent(options.event, {
       ...(options.botId !== undefined && { botId: options.botId }),
       ...(options.subCode !== undefined && { subCode: options.subCode }),
-      metadata: parseMetadata(options.metadata),
+      metadata: options.metadata !== undefined ? parseMetadata(options.metadata) : { ...SAMPLE_METADATA },
       updatedAt: new Date(ctx.now()),
     });
-    return serializeEvent(event);
+    return serializeEvent(event, options.bodyFormat ?? DEFAULT_BODY_FORMAT);
+  }
+  if (options.bodyFormat !== undefined) {
+    throw new UsageError("--body-format shapes bodies built with --event; a file is signed byte for byte: drop --body-format.");
   }
   if (options.botId !== undefined || options.subCode !== undefined || options.metadata !== undefined || options.force) {
     throw new UsageError("--bot-id, --sub-code, --force and --metadata go with --event <type>.");

@@ -1,3 +1,4 @@
+import type { BodyFormat } from "../recall/body-format.js";
 import { UsageError } from "../errors.js";
 import { durationMs, expandSubCodes, findScenario, listScenarios, scenarioSteps, withSubCode } from "../recall/scenarios.js";
 import type { Reporter } from "../output/reporter.js";
@@ -24,6 +25,7 @@ export interface SimulateCommandOptions {
   botId?: string;
   metadata?: string[];
   headers: "webhook" | "svix" | "both";
+  bodyFormat?: BodyFormat;
   seed?: number;
   secret?: string;
   json?: boolean;
@@ -84,7 +86,8 @@ function libraryOptions(options: SimulateCommandOptions): Omit<SimulateOptions, 
     speed: options.speed,
     retries: options.retries,
     headers: options.headers,
-    metadata: parseMetadata(options.metadata),
+    ...(options.metadata !== undefined && { metadata: parseMetadata(options.metadata) }),
+    ...(options.bodyFormat !== undefined && { bodyFormat: options.bodyFormat }),
     allSubCodes: options.allSubCodes === true,
     artifacts: options.artifacts === true,
     reorder: options.reorder === true,

@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import { UsageError } from "../errors.js";
-import { type CommandContext, collect, jsonOption, secretOption } from "./context.js";
+import { type CommandContext, bodyFormatOption, collect, jsonOption, secretOption } from "./context.js";
 import { decimal, integer, speedFactor } from "./options.js";
 import type { SimulateCommandOptions } from "./simulate-run.js";
 
@@ -22,6 +22,7 @@ export function simulateCommand(ctx: CommandContext): Command {
     .option("--bot-id <uuid>", "the bot id (one bot only)")
     .option("--metadata <key=value>", "bot metadata, repeatable", collect)
     .addOption(new Option("--headers <family>", "which signature headers").choices(["webhook", "svix", "both"]).default("webhook"))
+    .addOption(bodyFormatOption("bodies are"))
     .option("--seed <n>", "seed for --duplicates and --reorder, to repeat a run", integer(0, 2 ** 32 - 1))
     .addOption(secretOption())
     .addOption(jsonOption())

@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { RecallHooksError } from "../errors.js";
+import { type BodyFormat, DEFAULT_BODY_FORMAT, formatBody } from "../recall/body-format.js";
 import { eventsMatching, findEvent } from "../recall/catalog.js";
 import { type ReplayEntry, readReplayFile } from "./replay-read.js";
 
@@ -11,6 +12,11 @@ export const FIXTURES_DIR = fileURLToPath(new URL("../../fixtures/events/", impo
 export interface InputOptions {
   readonly cwd: string;
   readonly fixturesDir?: string;
+  /**
+   * How a fixture named by event type is written (default spaced): a name means the event, built
+   * from the fixture; a path means its bytes, sent as they are.
+   */
+  readonly bodyFormat?: BodyFormat;
   /** Reads standard input for "-". */
   readonly stdin?: () => Promise<Buffer>;
   /** Hears of lines skipped as unreadable (a torn journal line, say), with the 1-based line numbers. */
@@ -55,10 +61,19 @@ async function sourcesOf(arg: string, options: InputOptions): Promise<Source[]> 
   const found: Source[] = [];
   for (const name of fixtures) {
     const bytes = await readFile(join(dir, `${name}.json`)).catch(() => null);
-    if (bytes) found.push({ label: name, bytes });
+    if (bytes) found.push({ label: name, bytes: reformat(bytes, options.bodyFormat ?? DEFAULT_BODY_FORMAT) });
   }
   if (found.length === 0) throw new RecallHooksError("E_FIXTURE_MISSING", `No bundled fixture for ${arg} in ${dir}: reinstall recall-hooks, or pass a file.`, { input: arg, folder: dir });
   return found;
+}
+
+/** A fixture's body in the format asked for; the files are pretty-printed for reading. */
+function reformat(bytes: Buffer, format: BodyFormat): Buffer {
+  try {
+    return Buffer.from(formatBody(JSON.parse(bytes.toString("utf8")), format));
+  } catch {
+    return bytes; // not JSON: readReplayFile says so
+  }
 }
 
 function fixtureNames(arg: string): string[] {
