@@ -27,6 +27,7 @@ export interface SimulateCommandOptions {
   headers: "webhook" | "svix" | "both";
   bodyFormat?: BodyFormat;
   seed?: number;
+  keepGoing?: boolean;
   secret?: string;
   json?: boolean;
 }
@@ -91,6 +92,7 @@ function libraryOptions(options: SimulateCommandOptions): Omit<SimulateOptions, 
     allSubCodes: options.allSubCodes === true,
     artifacts: options.artifacts === true,
     reorder: options.reorder === true,
+    keepGoing: options.keepGoing === true,
     ...(options.subCode !== undefined && { subCode: options.subCode }),
     ...(options.duplicates !== undefined && { duplicates: options.duplicates }),
     ...(options.botId !== undefined && { botId: options.botId }),

@@ -23,6 +23,7 @@ export function simulateCommand(ctx: CommandContext): Command {
     .option("--metadata <key=value>", "bot metadata, repeatable", collect)
     .addOption(new Option("--headers <family>", "which signature headers").choices(["webhook", "svix", "both"]).default("webhook"))
     .addOption(bodyFormatOption("bodies are"))
+    .option("--keep-going", "send every lifecycle even when the first found nothing listening (connection refused)")
     .option("--seed <n>", "seed for --duplicates and --reorder, to repeat a run", integer(0, 2 ** 32 - 1))
     .addOption(secretOption())
     .addOption(jsonOption())

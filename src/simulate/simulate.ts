@@ -41,6 +41,11 @@ export interface SimulateOptions extends Omit<SendOptions, "signer" | "url"> {
   readonly reorder?: boolean;
   /** Seeds duplicates and reorder, so a run can be repeated. */
   readonly seed?: number;
+  /**
+   * Send every lifecycle even when the first one found nothing listening (every request refused).
+   * Default false: the run stops there, and `summary.stopped` is "refused".
+   */
+  readonly keepGoing?: boolean;
 }
 
 export interface BotRun {
@@ -80,7 +85,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulateReport
     }),
   }));
   const signer = options.secret instanceof Signer ? options.secret : new Signer(options.secret);
-  const report = await sendLanes(lanes, { ...options, url: options.to, signer, speed });
+  const report = await sendLanes(lanes, { stopWhenRefused: options.keepGoing !== true, ...options, url: options.to, signer, speed });
   const failed = new Set(report.summary.failedLanes);
   const sent = new Set(report.deliveries.map((d) => d.lane));
   const bots = specs.map((spec) => ({ botId: spec.botId, scenario: spec.scenario, ok: sent.has(spec.botId) && !failed.has(spec.botId) }));
