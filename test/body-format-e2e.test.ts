@@ -77,4 +77,10 @@ describe("generated bodies do not survive a parse/stringify round trip by defaul
     assert.equal(code, 2);
     assert.match(stderr, /^error: --body-format shapes bodies built with --event; a file is signed byte for byte: drop --body-format\.\n$/);
   });
+
+  it("replay refuses --body-format when no input is a fixture named by event type: files keep their bytes", async () => {
+    const { code, stderr } = await runCli(["replay", "fixtures/events/bot.done.json", "--to", handler.url, "--secret", secret, "--body-format", "compact"]);
+    assert.equal(code, 2);
+    assert.match(stderr, /^error: --body-format shapes fixtures named by event type \(bot\.fatal\), and these inputs are files, sent byte for byte: drop --body-format\.\n$/);
+  });
 });

@@ -81,7 +81,7 @@ describe("simulate and replay (the built binary)", () => {
     assert.match(stdout, /the delivery was answered 2xx/);
     // ...while a path is its bytes, sent as they are.
     receiver.received.length = 0;
-    const byPath = await runCli(["replay", join(ROOT, "fixtures/events/bot.fatal.json"), "--to", receiver.url, "--body-format", "compact"], { cwd: empty, env: { RECALL_WEBHOOK_SECRET: secret } });
+    const byPath = await runCli(["replay", join(ROOT, "fixtures/events/bot.fatal.json"), "--to", receiver.url], { cwd: empty, env: { RECALL_WEBHOOK_SECRET: secret } });
     assert.equal(byPath.code, 0, byPath.stderr);
     assert.equal(receiver.received[0]!.text, file);
   });

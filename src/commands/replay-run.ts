@@ -36,11 +36,15 @@ export async function runReplay(inputs: readonly string[], options: ReplayComman
   if (options.raw && options.newId) throw new UsageError("--raw sends the captured headers as they are, so it cannot give a new id: drop one of them.");
   for (const line of describeUnmatchedPatterns(options.events ?? [])) reporter.warn(line);
   const secret = options.raw ? undefined : requireSecret(options.secret, (w) => reporter.warn(w));
+  let fixtures = 0;
   const all = await readInputs(inputs, {
-    cwd: ctx.cwd, stdin: () => readAll(ctx.stdin),
+    cwd: ctx.cwd, stdin: () => readAll(ctx.stdin), onFixtures: () => { fixtures += 1; },
     ...(options.bodyFormat !== undefined && { bodyFormat: options.bodyFormat }),
     onSkipped: (source, lines) => reporter.warn(describeSkipped(source, lines)),
   });
+  if (options.bodyFormat !== undefined && fixtures === 0) {
+    throw new UsageError("--body-format shapes fixtures named by event type (bot.fatal), and these inputs are files, sent byte for byte: drop --body-format.");
+  }
   const entries = select(all, options);
   if (options.raw) {
     const bare = entries.find((e) => e.headers === null);

@@ -19,6 +19,8 @@ export interface InputOptions {
   readonly bodyFormat?: BodyFormat;
   /** Reads standard input for "-". */
   readonly stdin?: () => Promise<Buffer>;
+  /** Hears of each argument read as bundled fixtures (an event name or glob), with the events it named. */
+  readonly onFixtures?: (arg: string, events: readonly string[]) => void;
   /** Hears of lines skipped as unreadable (a torn journal line, say), with the 1-based line numbers. */
   readonly onSkipped?: (source: string, lines: readonly number[]) => void;
 }
@@ -64,6 +66,7 @@ async function sourcesOf(arg: string, options: InputOptions): Promise<Source[]> 
     if (bytes) found.push({ label: name, bytes: reformat(bytes, options.bodyFormat ?? DEFAULT_BODY_FORMAT) });
   }
   if (found.length === 0) throw new RecallHooksError("E_FIXTURE_MISSING", `No bundled fixture for ${arg} in ${dir}: reinstall recall-hooks, or pass a file.`, { input: arg, folder: dir });
+  options.onFixtures?.(arg, found.map((f) => f.label));
   return found;
 }
 
