@@ -27,7 +27,7 @@ export async function runVerify(given: string | undefined, options: VerifyComman
     ? { captures: [{ headers: parseHeaderArgs(options.header), body: bytes, label: file, receivedAt: null }], skipped: [] }
     : readCaptures(bytes, file);
   if (skipped.length > 0) reporter.warn(describeSkipped(file, skipped));
-  if (captures.length === 0) throw new UsageError(`${file} holds no delivery to verify: give a capture {"headers", "body"}, journal lines, or a raw body with --header.`);
+  if (captures.length === 0) throw new UsageError(`${file === "-" ? "Standard input" : file} holds no delivery to verify: give a capture {"headers", "body"}, journal lines, or a raw body with --header.`);
   let invalid = 0;
   for (const capture of captures) {
     // A journal's timestamps are judged when the listener got them, so yesterday's journal still
