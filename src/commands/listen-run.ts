@@ -97,10 +97,6 @@ async function start(options: ListenCommandOptions, parts: StartParts): Promise<
     if (code === "EADDRINUSE") throw new UsageError(`Port ${options.port} is in use: pass --port 0 for a free one, or stop the other listener.`, { cause: error });
     if (code === "EACCES" && (error as { syscall?: string }).syscall === "listen") throw new UsageError(`Port ${options.port} needs privileges: use a port above 1023, or --port 0.`, { cause: error });
     if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new UsageError(`Cannot bind ${options.host}: it is not an address of this machine. Use 127.0.0.1.`, { cause: error });
-    const syscall = (error as { syscall?: string }).syscall;
-    if (parts.journalPath !== null && (syscall === "open" || syscall === "mkdir")) {
-      throw new UsageError(`Cannot open the journal ${parts.journalPath} (${code}): pass --save <file> somewhere writable, or --no-save.`, { cause: error });
-    }
     throw error;
   }
 }

@@ -89,9 +89,9 @@ export async function startListener(options: ListenerOptions = {}): Promise<List
   const run = `${Math.floor(now() / 1000).toString(36)}${randomBytes(3).toString("hex")}`;
   const timeline = new Timeline();
   // Read the earlier runs first, so a retry of a delivery they took is a duplicate from the start.
+  const journal = options.journalPath ? await Journal.open(options.journalPath) : null;
   const earlier = options.journalPath ? await scanJournal(options.journalPath, 20_000) : { ids: [], owed: [] };
   for (const id of earlier.ids) timeline.markSeen(id);
-  const journal = options.journalPath ? await Journal.open(options.journalPath) : null;
   const stats = new ListenStats(options.journalPath ?? null);
   const routes = options.forward ?? [];
   const signer = options.signer ?? null;
