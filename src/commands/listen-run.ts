@@ -1,3 +1,4 @@
+import { networkInterfaces } from "node:os";
 import { resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import type { ForwardRoute } from "../listen/forwarder.js";
@@ -45,17 +46,25 @@ export interface ListenDeps {
 export async function runListen(options: ListenCommandOptions, ctx: CommandContext, deps: ListenDeps = {}): Promise<number> {
   const reporter = await reporterFor(ctx, options.json === true || (options.pretty !== true && ctx.stdout.isTTY !== true));
   reporter.startBatching();
-  const secret = options.secret !== undefined ? requireSecret(options.secret, (w) => reporter.warn(w)) : null;
+  // Warnings wait until the listener is up: a usage error (a bad --host, say) comes alone.
+  const warnings: string[] = [];
+  const secret = options.secret !== undefined ? requireSecret(options.secret, (w) => warnings.push(w)) : null;
   const routes = parseRoutes(options.forwardTo ?? []);
   const events = (options.events ?? []).flatMap(splitPatterns);
   const journalPath = typeof options.save === "string" ? resolve(ctx.cwd, options.save) : null;
-  const provider = chooseTunnel(options, deps, reporter);
+  const provider = chooseTunnel(options, deps, (w) => warnings.push(w));
   const givenUrl = options.publicUrl !== undefined ? parseUrl(options.publicUrl, "--public-url").href : null;
   if (options.host !== "127.0.0.1" && options.host !== "localhost" && options.host !== "::1") {
-    reporter.warn(`Listening on ${options.host}: other machines on your network can post to it. Use the default 127.0.0.1 unless you need that.`);
+    warnings.push(`Listening on ${options.host}: other machines on your network can post to it. Use the default 127.0.0.1 unless you need that.`);
   }
   const interrupted = ctx.interruption();
   const listener = await start(options, { secret, routes, events, journalPath, reporter, ctx });
+  const self = routes.find((r) => pointsAt(r.url, listener));
+  if (self) {
+    await listener.close();
+    throw new UsageError(`--forward-to ${self.url.href} is this listener itself (port ${listener.port}): forward to your app's port instead.`);
+  }
+  for (const warning of warnings) reporter.warn(warning);
   const tunnel = provider ? new TunnelKeeper({ provider, port: listener.port, onEvent: (e) => reportTunnel(e, reporter) }) : null;
   let summary: ListenSummary;
   try {
@@ -71,6 +80,20 @@ export async function runListen(options: ListenCommandOptions, ctx: CommandConte
   else for (const line of renderSummary(summary, reporter.out)) reporter.data(line);
   await reporter.flush();
   return 130;
+}
+
+/** Whether a forward target is the listener's own address and port (it would forward to itself forever). */
+export function pointsAt(url: URL, listener: Pick<Listener, "host" | "port">): boolean {
+  const port = url.port !== "" ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+  if (port !== listener.port) return false;
+  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  const bound = listener.host.toLowerCase();
+  const loopback = ["localhost", "127.0.0.1", "::1"];
+  if (bound === "0.0.0.0" || bound === "::") {
+    const local = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address.toLowerCase()));
+    return loopback.includes(host) || local.includes(host) || host === bound;
+  }
+  return host === bound || (loopback.includes(bound) && loopback.includes(host));
 }
 
 interface StartParts {
@@ -111,13 +134,13 @@ export function parseRoutes(values: readonly string[]): ForwardRoute[] {
   });
 }
 
-function chooseTunnel(options: ListenCommandOptions, deps: ListenDeps, reporter: Reporter): TunnelProvider | null {
+function chooseTunnel(options: ListenCommandOptions, deps: ListenDeps, warn: (warning: string) => void): TunnelProvider | null {
   if (options.publicUrl !== undefined || options.tunnel === "none") return null;
   if (deps.tunnel) return deps.tunnel;
   const token = options.authtoken?.trim();
   if (!token) {
     if (options.tunnel === "ngrok" || options.domain !== undefined) {
-      reporter.warn("--tunnel ngrok needs NGROK_AUTHTOKEN (https://dashboard.ngrok.com/get-started/your-authtoken); serving locally only.");
+      warn("--tunnel ngrok needs NGROK_AUTHTOKEN (https://dashboard.ngrok.com/get-started/your-authtoken); serving locally only.");
     }
     return null;
   }

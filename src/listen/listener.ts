@@ -66,7 +66,9 @@ export type ListenerEvent =
   | { readonly type: "delivery"; readonly delivery: AcceptedDelivery }
   | { readonly type: "rejected"; readonly status: number; readonly path: string; readonly id: string | null; readonly reason: VerificationReason | Refusal["reason"] | "journal_failed"; readonly message: string; readonly at: number }
   | { readonly type: "forward"; readonly outcome: ForwardOutcome }
-  | { readonly type: "resumed"; readonly count: number; readonly journal: string };
+  | { readonly type: "resumed"; readonly count: number; readonly journal: string }
+  /** The first delivery of an event type that no forward route matches (said once per type). */
+  | { readonly type: "unrouted"; readonly event: string | null };
 
 export interface Listener {
   readonly url: string;

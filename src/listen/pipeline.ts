@@ -42,6 +42,8 @@ type Rejection = { readonly status: number; readonly reason: VerificationReason 
 export class RequestPipeline {
   readonly #p: PipelineParts;
   #seq = 0;
+  /** Event types already said to match no forward route; bounded, as a flood of odd names must not grow memory. */
+  readonly #unrouted = new Set<string | null>();
 
   constructor(parts: PipelineParts) {
     this.#p = parts;
@@ -126,7 +128,12 @@ export class RequestPipeline {
 
   #report(d: AcceptedDelivery): void {
     this.#p.stats.countDelivery(d, d.reported);
-    if (d.reported) this.#p.emit({ type: "delivery", delivery: d });
+    if (!d.reported) return;
+    this.#p.emit({ type: "delivery", delivery: d });
+    if (this.#p.routes.length > 0 && !d.duplicate && d.forwardTo.length === 0 && !this.#unrouted.has(d.parsed.event) && this.#unrouted.size < 200) {
+      this.#unrouted.add(d.parsed.event);
+      this.#p.emit({ type: "unrouted", event: d.parsed.event });
+    }
   }
 
   #reject(request: ReceivedRequest, id: string | null, r: Rejection): Answer {

@@ -52,6 +52,8 @@ export function renderListenerEvent(event: ListenerEvent, style: Style): string[
     }
     case "resumed":
       return [style.yellow(`Resuming ${event.count} forward(s) still owed from ${event.journal}.`)];
+    case "unrouted":
+      return [style.yellow(`${event.event === null ? "Deliveries that are not Recall events match" : `${neutralize(event.event)} matches`} no --forward-to route: not forwarded (said once).`)];
   }
 }
 
@@ -91,6 +93,8 @@ export function formatDelay(ms: number): string {
 export function listenerPrinter(reporter: Reporter): (event: ListenerEvent) => void {
   return (event) => {
     if (reporter.json) reporter.record(listenerRecord(event));
+    // Notices about the run are chatter (stderr); deliveries, rejections and forwards are the data.
+    else if (event.type === "resumed" || event.type === "unrouted") for (const line of renderListenerEvent(event, reporter.err)) reporter.info(line);
     else for (const line of renderListenerEvent(event, reporter.out)) reporter.data(line);
   };
 }
@@ -121,5 +125,7 @@ export function listenerRecord(event: ListenerEvent): Record<string, unknown> {
     }
     case "resumed":
       return { type: "resumed", count: event.count, journal: event.journal };
+    case "unrouted":
+      return { type: "unrouted", event: event.event };
   }
 }
