@@ -114,6 +114,8 @@ export interface ForwardRecord {
   readonly at: string;
   readonly latency_ms: number;
   readonly error: string | null;
+  /** Set when the delivery was owed to another target and resent here (listen --resend-owed-to). */
+  readonly resent_from?: string;
 }
 
 export type JournalRecord = DeliveryRecord | ForwardRecord;

@@ -59,7 +59,7 @@ export function targetsFor(routes: readonly ForwardRoute[], event: string | null
 /**
  * Sends deliveries on to the developer's app, byte for byte, and keeps retrying failures with
  * backoff while it runs. Every attempt is journaled, so a delivery whose forward never succeeded is
- * still owed after a restart (see pendingForwards).
+ * still owed after a restart (see OwedLedger in src/deliveries/owed.ts).
  */
 export class Forwarder {
   readonly #options: ForwarderOptions;
