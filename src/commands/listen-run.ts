@@ -26,6 +26,7 @@ export interface ListenCommandOptions {
   ngrokServerAddr?: string;
   publicUrl?: string;
   forwardTo?: string[];
+  resendOwedTo?: string;
   events?: string[];
   save: string | boolean;
   passThrough?: boolean;
@@ -54,15 +55,17 @@ export async function runListen(options: ListenCommandOptions, ctx: CommandConte
   const journalPath = typeof options.save === "string" ? resolve(ctx.cwd, options.save) : null;
   const provider = chooseTunnel(options, deps, (w) => warnings.push(w));
   const givenUrl = options.publicUrl !== undefined ? parseUrl(options.publicUrl, "--public-url").href : null;
+  const resendOwedTo = options.resendOwedTo !== undefined ? parseUrl(options.resendOwedTo, "--resend-owed-to") : null;
+  if (resendOwedTo && journalPath === null) throw new UsageError("--resend-owed-to resends what the journal still owes: drop --no-save.");
   if (options.host !== "127.0.0.1" && options.host !== "localhost" && options.host !== "::1") {
     warnings.push(`Listening on ${options.host}: other machines on your network can post to it. Use the default 127.0.0.1 unless you need that.`);
   }
   const interrupted = ctx.interruption();
-  const listener = await start(options, { secret, routes, events, journalPath, reporter, ctx });
-  const self = routes.find((r) => pointsAt(r.url, listener));
+  const listener = await start(options, { secret, routes, resendOwedTo, events, journalPath, reporter, ctx });
+  const self = [...routes.map((r) => ["--forward-to", r.url] as const), ...(resendOwedTo ? [["--resend-owed-to", resendOwedTo] as const] : [])].find(([, url]) => pointsAt(url, listener));
   if (self) {
     await listener.close();
-    throw new UsageError(`--forward-to ${self.url.href} is this listener itself (port ${listener.port}): forward to your app's port instead.`);
+    throw new UsageError(`${self[0]} ${self[1].href} is this listener itself (port ${listener.port}): forward to your app's port instead.`);
   }
   for (const warning of warnings) reporter.warn(warning);
   const tunnel = provider ? new TunnelKeeper({ provider, port: listener.port, onEvent: (e) => reportTunnel(e, reporter) }) : null;
@@ -70,6 +73,8 @@ export async function runListen(options: ListenCommandOptions, ctx: CommandConte
   try {
     const publicUrl = givenUrl ?? (await tunnel?.start()) ?? null;
     announce(listener, { publicUrl, secret: secret?.value ?? null, verifying: secret !== null && options.skipVerify !== true, routes, events, tunnelAsked: provider !== null }, reporter);
+    // Owed forwards are said and sent after the ready record, never before it.
+    await listener.resume();
     await interrupted;
     reporter.info(reporter.err.dim("Stopping: finishing requests under way and flushing the journal (Ctrl-C again to quit at once)..."));
   } finally {
@@ -99,6 +104,7 @@ export function pointsAt(url: URL, listener: Pick<Listener, "host" | "port">): b
 interface StartParts {
   readonly secret: ReturnType<typeof requireSecret> | null;
   readonly routes: ForwardRoute[];
+  readonly resendOwedTo: URL | null;
   readonly events: string[];
   readonly journalPath: string | null;
   readonly reporter: Reporter;
@@ -112,7 +118,7 @@ async function start(options: ListenCommandOptions, parts: StartParts): Promise<
       host: options.host, port: options.port, signer: parts.secret ? new Signer(parts.secret) : null, skipVerify: options.skipVerify === true,
       toleranceSeconds: options.tolerance, journalPath: parts.journalPath, forward: parts.routes, passThrough: options.passThrough === true,
       events: parts.events, maxBodyBytes: options.maxBody, headerTimeoutMs: options.headerTimeout, requestTimeoutMs: options.bodyTimeout,
-      forwardTimeoutMs: options.forwardTimeout, retryBaseMs: options.retryBase, now: parts.ctx.now,
+      forwardTimeoutMs: options.forwardTimeout, retryBaseMs: options.retryBase, now: parts.ctx.now, resendOwedTo: parts.resendOwedTo, deferResume: true,
       onEvent: listenerPrinter(reporter),
     });
   } catch (error) {

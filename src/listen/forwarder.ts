@@ -20,6 +20,8 @@ export interface ForwardJob {
   readonly target: string;
   readonly headers: Readonly<Record<string, string | string[]>>;
   readonly body: Buffer;
+  /** The target an earlier run owed it to, when it is resent elsewhere (journaled as resent_from). */
+  readonly owedTo?: string;
 }
 
 export interface ForwardOutcome {
@@ -99,7 +101,7 @@ export class Forwarder {
     await this.#options.record({
       type: "forward", seq: Number(job.key.split(":")[1]), key: job.key, id: job.id, target: job.target, ok: result.ok,
       status: result.status, attempt, at: new Date(this.#options.now()).toISOString(),
-      latency_ms: roundMs(result.latencyMs), error: result.errorMessage,
+      latency_ms: roundMs(result.latencyMs), error: result.errorMessage, ...(job.owedTo !== undefined && { resent_from: job.owedTo }),
     }).catch(() => {});
     this.#options.onOutcome(outcome);
     if (retryInMs !== null) this.#schedule(job, attempt + 1, retryInMs);

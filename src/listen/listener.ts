@@ -7,8 +7,9 @@ import { DEFAULT_TOLERANCE_SECONDS, type VerificationReason } from "../webhook/v
 import { createDispatcher } from "../webhook/deliver.js";
 import { type ForwardOutcome, type ForwardRoute, Forwarder } from "./forwarder.js";
 import { type Refusal, type RunningServer, startHttpServer } from "./http.js";
-import { decodeBody, Journal } from "../deliveries/journal.js";
-import { type JournalScan, scanJournal } from "../deliveries/resume.js";
+import { Journal } from "../deliveries/journal.js";
+import { scanJournal } from "../deliveries/resume.js";
+import { resumeOwed } from "./owed.js";
 import { RequestPipeline } from "./pipeline.js";
 import { ListenStats, type ListenSummary } from "./stats.js";
 import { Timeline } from "./timeline.js";
@@ -36,6 +37,13 @@ export interface ListenerOptions {
   readonly forwardTimeoutMs?: number;
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
+  /** Where forwards still owed to targets no longer in `forward` are sent (they are only reported without it). */
+  readonly resendOwedTo?: URL | null;
+  /**
+   * Wait for resume() before sending forwards earlier runs still owe (and before saying anything
+   * about them), so a command can announce itself first. By default they are resumed at start.
+   */
+  readonly deferResume?: boolean;
   readonly now?: () => number;
   readonly dispatcher?: Dispatcher;
   readonly onEvent?: (event: ListenerEvent) => void;
@@ -67,6 +75,8 @@ export type ListenerEvent =
   | { readonly type: "rejected"; readonly status: number; readonly path: string; readonly id: string | null; readonly reason: VerificationReason | Refusal["reason"] | "journal_failed"; readonly message: string; readonly at: number }
   | { readonly type: "forward"; readonly outcome: ForwardOutcome }
   | { readonly type: "resumed"; readonly count: number; readonly journal: string }
+  /** Forwards an earlier run owed to a target that is no longer configured; `resentTo` when they are sent elsewhere. */
+  | { readonly type: "orphaned"; readonly count: number; readonly target: string; readonly journal: string; readonly resentTo: string | null }
   /** The first delivery of an event type that no forward route matches (said once per type). */
   | { readonly type: "unrouted"; readonly event: string | null };
 
@@ -76,8 +86,10 @@ export interface Listener {
   readonly port: number;
   readonly journalPath: string | null;
   readonly stats: ListenStats;
-  /** How many forwards owed by earlier runs of this journal were sent again, once the journal is read. */
+  /** How many forwards owed by earlier runs of this journal were sent again, once resumed. */
   readonly resumed: Promise<number>;
+  /** Sends the forwards earlier runs still owe (once; startListener calls it unless deferResume). */
+  resume(): Promise<number>;
   /** Stops accepting, finishes requests under way, flushes the journal; forwards still owed stay owed. */
   close(): Promise<ListenSummary>;
 }
@@ -96,7 +108,8 @@ export async function startListener(options: ListenerOptions = {}): Promise<List
   for (const id of earlier.ids) timeline.markSeen(id);
   const stats = new ListenStats(o.journalPath ?? null);
   // A pool of our own is destroyed on close, so a target that never answers cannot hold the exit.
-  const ownPool = (o.forward ?? []).length > 0 && !o.dispatcher ? await defaultPool() : null;
+  const forwarding = (o.forward ?? []).length > 0 || (o.resendOwedTo != null && o.journalPath != null);
+  const ownPool = forwarding && !o.dispatcher ? await defaultPool() : null;
   const forwarder = createForwarder(o, journal, stats, o.dispatcher ?? ownPool);
   const pipeline = new RequestPipeline({
     run: `${Math.floor(o.now() / 1000).toString(36)}${randomBytes(3).toString("hex")}`, signer: o.signer ?? null, skipVerify: o.skipVerify === true,
@@ -110,12 +123,20 @@ export async function startListener(options: ListenerOptions = {}): Promise<List
       o.emit({ type: "rejected", status: refusal.status, path: refusal.path, id: null, reason: refusal.reason, message: refusal.message, at: o.now() });
     },
   });
-  const resumed = Promise.resolve(forwarder && o.journalPath ? resumeOwed(earlier.owed, o.forward ?? [], forwarder, o.emit, o.journalPath) : 0);
-  return listenerHandle(o, server, { stats, resumed, forwarder, ownPool, journal });
+  let count: number | null = null;
+  let settle = (_: number): void => {};
+  const resumed = new Promise<number>((resolve) => { settle = resolve; });
+  const resume = (): Promise<number> => {
+    count ??= o.journalPath ? resumeOwed({ owed: earlier.owed, routes: o.forward ?? [], resendTo: o.resendOwedTo ?? null, forwarder, journal: o.journalPath, emit: o.emit }) : 0;
+    settle(count);
+    return resumed;
+  };
+  if (!o.deferResume) void resume();
+  return listenerHandle(o, server, { stats, resumed, resume, forwarder, ownPool, journal });
 }
 
 function createForwarder(o: Settings, journal: Journal | null, stats: ListenStats, dispatcher: Dispatcher | null): Forwarder | null {
-  if ((o.forward ?? []).length === 0 || dispatcher === null) return null;
+  if (dispatcher === null) return null;
   return new Forwarder({
     signer: o.signer ?? null, toleranceSeconds: o.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS, now: o.now, timeoutMs: o.forwardTimeoutMs,
     retryBaseMs: o.retryBaseMs, retryMaxMs: o.retryMaxMs, dispatcher,
@@ -127,6 +148,7 @@ function createForwarder(o: Settings, journal: Journal | null, stats: ListenStat
 interface Running {
   readonly stats: ListenStats;
   readonly resumed: Promise<number>;
+  readonly resume: () => Promise<number>;
   readonly forwarder: Forwarder | null;
   readonly ownPool: Dispatcher | null;
   readonly journal: Journal | null;
@@ -141,8 +163,8 @@ function listenerHandle(o: Settings, server: RunningServer, r: Running): Listene
     journalPath: o.journalPath ?? null,
     stats: r.stats,
     resumed: r.resumed,
+    resume: r.resume,
     async close() {
-      await r.resumed;
       await server.close();
       await r.forwarder?.close();
       await r.ownPool?.destroy().catch(() => {});
@@ -150,18 +172,6 @@ function listenerHandle(o: Settings, server: RunningServer, r: Running): Listene
       return r.stats.summary(r.forwarder?.owed ?? 0);
     },
   };
-}
-
-/** Forwards an earlier run left owed (killed mid-retry, say) are sent again, to targets still configured. */
-function resumeOwed(owed: JournalScan["owed"], routes: readonly ForwardRoute[], forwarder: Forwarder, emit: (e: ListenerEvent) => void, path: string): number {
-  const configured = new Set(routes.map((r) => r.url.href));
-  const jobs = owed.filter((p) => configured.has(p.target));
-  if (jobs.length === 0) return 0;
-  emit({ type: "resumed", count: jobs.length, journal: path });
-  for (const { delivery, target, attempts } of jobs) {
-    forwarder.enqueue({ key: delivery.key, id: delivery.id, target, headers: delivery.headers, body: decodeBody(delivery) }, attempts + 1);
-  }
-  return jobs.length;
 }
 
 function defaultPool(): Promise<Dispatcher> {

@@ -52,6 +52,10 @@ export function renderListenerEvent(event: ListenerEvent, style: Style): string[
     }
     case "resumed":
       return [style.yellow(`Resuming ${event.count} forward(s) still owed from ${event.journal}.`)];
+    case "orphaned": {
+      const what = `${event.count} forward${event.count === 1 ? "" : "s"} still owed to ${neutralize(event.target)} (no longer configured) in ${event.journal}`;
+      return [style.yellow(event.resentTo !== null ? `${what}: resending to ${event.resentTo}.` : `${what}: pass --resend-owed-to <url> to send them to your app, or --forward-to ${neutralize(event.target)} to resume them.`)];
+    }
     case "unrouted":
       return [style.yellow(`${event.event === null ? "Deliveries that are not Recall events match" : `${neutralize(event.event)} matches`} no --forward-to route: not forwarded (said once).`)];
   }
@@ -72,7 +76,9 @@ export function renderSummary(s: ListenSummary, style: Style): string[] {
   for (const [event, count] of Object.entries(s.byEvent).sort((a, b) => b[1] - a[1])) lines.push(`    ${neutralize(event).padEnd(34)} ${count}`);
   if (s.rejected) lines.push(`  rejected        ${s.rejected}  (${Object.entries(s.rejectedByReason).map(([r, n]) => `${r} ${n}`).join(", ")})`);
   if (s.forwardsOk || s.forwardFailures || s.forwardsOwed) {
-    lines.push(`  forwards        ${s.forwardsOk} ok, ${s.forwardFailures} failed attempts${s.forwardsOwed ? `, ${style.yellow(`${s.forwardsOwed} still owed (retried on the next listen with this journal)`)}` : ""}`);
+    // Without a journal nothing remembers a forward still owed: say it is lost, promise nothing.
+    const owed = s.journal !== null ? `${s.forwardsOwed} still owed (retried on the next listen with this journal)` : `${s.forwardsOwed} not delivered (no journal: nothing will retry it)`;
+    lines.push(`  forwards        ${s.forwardsOk} ok, ${s.forwardFailures} failed attempts${s.forwardsOwed ? `, ${style.yellow(owed)}` : ""}`);
   }
   lines.push(`  journal         ${s.journal ?? "off (--no-save)"}`);
   return lines;
@@ -92,10 +98,11 @@ export function formatDelay(ms: number): string {
 /** Prints listener events through a reporter: NDJSON records, or lines for people. */
 export function listenerPrinter(reporter: Reporter): (event: ListenerEvent) => void {
   return (event) => {
+    const notice = event.type === "resumed" || event.type === "unrouted" || event.type === "orphaned";
     if (reporter.json) reporter.record(listenerRecord(event));
     // Notices about the run are chatter (stderr); deliveries, rejections and forwards are the data.
-    else if (event.type === "resumed" || event.type === "unrouted") for (const line of renderListenerEvent(event, reporter.err)) reporter.info(line);
-    else for (const line of renderListenerEvent(event, reporter.out)) reporter.data(line);
+    if (notice && (!reporter.json || event.type === "orphaned")) for (const line of renderListenerEvent(event, reporter.err)) reporter.info(line);
+    else if (!reporter.json) for (const line of renderListenerEvent(event, reporter.out)) reporter.data(line);
   };
 }
 
@@ -125,6 +132,8 @@ export function listenerRecord(event: ListenerEvent): Record<string, unknown> {
     }
     case "resumed":
       return { type: "resumed", count: event.count, journal: event.journal };
+    case "orphaned":
+      return { type: "orphaned", count: event.count, target: event.target, journal: event.journal, resent_to: event.resentTo };
     case "unrouted":
       return { type: "unrouted", event: event.event };
   }
