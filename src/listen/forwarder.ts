@@ -94,7 +94,9 @@ export class Forwarder {
 
   async #attempt(job: ForwardJob, attempt: number, timeoutMs: number, retry: boolean): Promise<ForwardOutcome> {
     const { headers, resigned } = this.#headersFor(job);
-    const result = await deliver({ url: job.target, headers, body: job.body, dispatcher: this.#options.dispatcher, timeoutMs });
+    const sent = await deliver({ url: job.target, headers, body: job.body, dispatcher: this.#options.dispatcher, timeoutMs });
+    // Cut off by the shutdown (the pool is destroyed after a grace period): say so, not undici's words.
+    const result = this.#closed && sent.status === null ? { ...sent, errorMessage: "listen stopped before the target answered" } : sent;
     if (result.ok) this.#owed.delete(`${job.key} ${job.target}`);
     const retryInMs = result.ok || this.#closed || !retry ? null : this.#backoff(attempt);
     const outcome: ForwardOutcome = { job, attempt, result, resigned, retryInMs };

@@ -107,7 +107,7 @@ export class RequestPipeline {
       return null;
     } catch (error) {
       if (d.id !== null && !d.duplicate) this.#p.timeline.forget(d.id);
-      return { status: 503, reason: "journal_failed", message: `Could not write the journal ${journal.path} (${(error as Error).message}): answered 503 so the sender retries.` };
+      return { status: 503, reason: "journal_failed", message: `Could not write the journal ${journal.path} (${writeProblem(error)}): answered 503 so the sender retries.` };
     }
   }
 
@@ -141,6 +141,16 @@ export class RequestPipeline {
     this.#p.emit({ type: "rejected", status: r.status, path: request.path, id, reason: r.reason, message: r.message, at: request.receivedAt });
     return { status: r.status, body: r.status === 503 ? "could not store the delivery; retry\n" : r.status === 400 ? "bad request\n" : "invalid signature\n" };
   }
+}
+
+/** Why a journal write failed, in our words (node's are "ENOSPC: no space left on device, write"). */
+function writeProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code ?? "";
+  if (code === "ENOSPC" || code === "EDQUOT") return "the disk is full";
+  if (code === "EACCES" || code === "EPERM" || code === "EROFS") return "no permission to write it";
+  if (code === "EIO") return "an input/output error on the disk";
+  if (code === "EFBIG") return "the file is too large";
+  return `write failed${code ? `: ${code}` : ""}`;
 }
 
 /** Bot status events (current and legacy) make up a bot's timeline; recording.done's "done" does not. */
