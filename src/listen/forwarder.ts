@@ -32,7 +32,14 @@ export interface ForwardOutcome {
   readonly resigned: boolean;
   /** When the next try is, for a failure; null when it will not be retried. */
   readonly retryInMs: number | null;
+  /** Retrying stopped: the target gave the same 4xx SAME_4XX_LIMIT times in a row (it stays owed in the journal). */
+  readonly gaveUp: boolean;
 }
+
+/** A target that answers the same 4xx this many times in a row is not tried again in this run. */
+export const SAME_4XX_LIMIT = 3;
+/** 4xx answers that can change on their own (timeout, conflict, too early, rate limit): retried like a 5xx. */
+const TRANSIENT_4XX = new Set([408, 409, 425, 429]);
 
 export interface ForwarderOptions {
   readonly signer: Signer | null;
@@ -69,6 +76,8 @@ export class Forwarder {
   readonly #inFlight = new Set<Promise<unknown>>();
   /** `<key> <target>` of every job not yet answered 2xx: in flight or waiting for a retry. */
   readonly #owed = new Set<string>();
+  /** `<key> <target>` -> the 4xx it last answered and how many times in a row. */
+  readonly #streaks = new Map<string, { status: number; times: number }>();
   #closed = false;
 
   constructor(options: ForwarderOptions) {
@@ -98,8 +107,9 @@ export class Forwarder {
     // Cut off by the shutdown (the pool is destroyed after a grace period): say so, not undici's words.
     const result = this.#closed && sent.status === null ? { ...sent, errorMessage: "listen stopped before the target answered" } : sent;
     if (result.ok) this.#owed.delete(`${job.key} ${job.target}`);
-    const retryInMs = result.ok || this.#closed || !retry ? null : this.#backoff(attempt);
-    const outcome: ForwardOutcome = { job, attempt, result, resigned, retryInMs };
+    const gaveUp = retry && this.#streak(`${job.key} ${job.target}`, result.status) >= SAME_4XX_LIMIT;
+    const retryInMs = result.ok || this.#closed || !retry || gaveUp ? null : this.#backoff(attempt);
+    const outcome: ForwardOutcome = { job, attempt, result, resigned, retryInMs, gaveUp };
     await this.#options.record({
       type: "forward", seq: Number(job.key.split(":")[1]), key: job.key, id: job.id, target: job.target, ok: result.ok,
       status: result.status, attempt, at: new Date(this.#options.now()).toISOString(),
@@ -108,6 +118,19 @@ export class Forwarder {
     this.#options.onOutcome(outcome);
     if (retryInMs !== null) this.#schedule(job, attempt + 1, retryInMs);
     return outcome;
+  }
+
+  /** How many times in a row this job was answered this (non-transient) 4xx; 0 for anything else. */
+  #streak(key: string, status: number | null): number {
+    if (status === null || status < 400 || status >= 500 || TRANSIENT_4XX.has(status)) {
+      this.#streaks.delete(key);
+      return 0;
+    }
+    const last = this.#streaks.get(key);
+    const times = last?.status === status ? last.times + 1 : 1;
+    if (times >= SAME_4XX_LIMIT) this.#streaks.delete(key);
+    else this.#streaks.set(key, { status, times });
+    return times;
   }
 
   #schedule(job: ForwardJob, attempt: number, delayMs: number): void {

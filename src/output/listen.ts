@@ -1,10 +1,11 @@
 import { encodeBody } from "../deliveries/journal.js";
 import type { Reporter } from "./reporter.js";
 import { clock, roundMs } from "./format.js";
+import { type ForwardOutcome, SAME_4XX_LIMIT } from "../listen/forwarder.js";
 import type { AcceptedDelivery, ListenerEvent } from "../listen/listener.js";
 import type { ListenSummary } from "../listen/stats.js";
 import type { TunnelEvent } from "../listen/tunnel.js";
-import { hintFor } from "../webhook/deliver.js";
+import { type DeliveryResult, hintFor } from "../webhook/deliver.js";
 import { renderDeliveryResult } from "./delivery.js";
 import { neutralize } from "./sanitize.js";
 import type { Style } from "./style.js";
@@ -31,25 +32,18 @@ export function renderDelivery(d: AcceptedDelivery, style: Style): string {
   return parts.join("  ");
 }
 
-/** The lines for any listener event. */
-export function renderListenerEvent(event: ListenerEvent, style: Style): string[] {
+/**
+ * The lines for any listener event. `seen` is how many times this forward's answer (target, status,
+ * body) has been printed, this one included: past the first, its body and hint are not repeated.
+ */
+export function renderListenerEvent(event: ListenerEvent, style: Style, seen = 1): string[] {
   switch (event.type) {
     case "delivery":
       return [renderDelivery(event.delivery, style)];
     case "rejected":
       return [`${style.dim(clock(event.at))} ${style.red(`✗ ${event.status}`)}  ${neutralize(event.path)}  ${style.red(event.reason)}: ${neutralize(event.message)}${event.id ? `  ${style.dim(neutralize(event.id))}` : ""}`];
-    case "forward": {
-      const { outcome } = event;
-      const lines = renderDeliveryResult({
-        id: outcome.job.id ?? "(no id)", url: outcome.job.target, result: outcome.result, attempt: outcome.attempt, indent: "         ",
-        hint: outcome.result.ok ? null : hintFor(outcome.result, outcome.job.target),
-      }, style);
-      // The body and hint of a failure are shown once; later retries are one line each.
-      if (outcome.attempt > 1 && !outcome.result.ok) lines.length = 1;
-      if (outcome.resigned) lines[0] += style.dim("  re-signed (fresh timestamp, same id)");
-      if (outcome.retryInMs !== null) lines[0] += `  ${style.yellow(`retry ${outcome.attempt + 1} in ${formatDelay(outcome.retryInMs)}`)}`;
-      return lines;
-    }
+    case "forward":
+      return renderForward(event.outcome, style, seen);
     case "resumed":
       return [style.yellow(`Resuming ${event.count} forward(s) still owed from ${event.journal}.`)];
     case "orphaned": {
@@ -59,6 +53,53 @@ export function renderListenerEvent(event: ListenerEvent, style: Style): string[
     case "unrouted":
       return [style.yellow(`${event.event === null ? "Deliveries that are not Recall events match" : `${neutralize(event.event)} matches`} no --forward-to route: not forwarded (said once).`)];
   }
+}
+
+const INDENT = "         ";
+
+function renderForward(outcome: ForwardOutcome, style: Style, seen: number): string[] {
+  const { result } = outcome;
+  const lines = renderDeliveryResult({
+    id: outcome.job.id ?? "(no id)", url: outcome.job.target, result, attempt: outcome.attempt, indent: INDENT,
+    hint: result.ok ? null : forwardHint(result, outcome.job.target),
+  }, style);
+  if (!result.ok && seen > 1) {
+    lines.length = 1;
+    lines[0] += style.dim(`  same answer as before (${ordinal(seen)} time)`);
+  }
+  if (outcome.resigned) lines[0] += style.dim("  re-signed (fresh timestamp, same id)");
+  if (outcome.retryInMs !== null) lines[0] += `  ${style.yellow(`retry ${outcome.attempt + 1} in ${formatDelay(outcome.retryInMs)}`)}`;
+  if (outcome.gaveUp) {
+    lines.push(`${INDENT}    ${style.yellow(`stopped retrying: answered ${result.status} ${SAME_4XX_LIMIT} times in a row; a 4xx will not fix itself. Fix the handler, then run listen again with this journal (or replay --only-failed)`)}`);
+  }
+  return lines;
+}
+
+/** The forward's hint. */
+export function forwardHint(result: DeliveryResult, target: string): string | null {
+  return hintFor(result, target);
+}
+
+/** Which answers a failed forward printed, and how often: target, status (or error) and body. */
+export class AnswerCounter {
+  readonly #seen = new Map<string, number>();
+
+  /** Counts this answer; 1 the first time it is seen. Bounded: the oldest answers are forgotten. */
+  count(outcome: ForwardOutcome): number {
+    if (outcome.result.ok) return 1;
+    const key = `${outcome.job.target} ${outcome.result.status ?? outcome.result.error} ${outcome.result.body}`;
+    const times = (this.#seen.get(key) ?? 0) + 1;
+    this.#seen.delete(key);
+    this.#seen.set(key, times);
+    if (this.#seen.size > 1_000) this.#seen.delete(this.#seen.keys().next().value!);
+    return times;
+  }
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? "th" : ["th", "st", "nd", "rd"][n % 10] ?? "th";
+  return `${n}${suffix}`;
 }
 
 export function renderTunnel(event: TunnelEvent, style: Style): string {
@@ -97,12 +138,13 @@ export function formatDelay(ms: number): string {
 
 /** Prints listener events through a reporter: NDJSON records, or lines for people. */
 export function listenerPrinter(reporter: Reporter): (event: ListenerEvent) => void {
+  const answers = new AnswerCounter();
   return (event) => {
     const notice = event.type === "resumed" || event.type === "unrouted" || event.type === "orphaned";
     if (reporter.json) reporter.record(listenerRecord(event));
     // Notices about the run are chatter (stderr); deliveries, rejections and forwards are the data.
     if (notice && (!reporter.json || event.type === "orphaned")) for (const line of renderListenerEvent(event, reporter.err)) reporter.info(line);
-    else if (!reporter.json) for (const line of renderListenerEvent(event, reporter.out)) reporter.data(line);
+    else if (!reporter.json) for (const line of renderListenerEvent(event, reporter.out, event.type === "forward" ? answers.count(event.outcome) : 1)) reporter.data(line);
   };
 }
 
@@ -127,7 +169,7 @@ export function listenerRecord(event: ListenerEvent): Record<string, unknown> {
       return {
         type: "forward", id: outcome.job.id, key: outcome.job.key, target: outcome.job.target, ok: outcome.result.ok, status: outcome.result.status,
         latency_ms: roundMs(outcome.result.latencyMs), attempt: outcome.attempt, error: outcome.result.errorMessage,
-        body: outcome.result.ok ? undefined : outcome.result.body, resigned: outcome.resigned, retry_in_ms: outcome.retryInMs,
+        body: outcome.result.ok ? undefined : outcome.result.body, resigned: outcome.resigned, retry_in_ms: outcome.retryInMs, gave_up: outcome.gaveUp,
       };
     }
     case "resumed":
