@@ -84,6 +84,15 @@ describe("listen: the same failure is printed once per distinct answer, then cou
   });
 });
 
+describe("listen: the forward hint for a 400/401 names the re-serialisation bug (issue 8 defect 3)", () => {
+  for (const status of [400, 401]) {
+    it(`names JSON.stringify of the parsed body for a ${status}`, () => {
+      const text = renderListenerEvent(forwardEvent("http://127.0.0.1:1/a", result(status, "invalid signature")), PLAIN).join("\n");
+      assert.match(text, /hint: .*JSON\.stringify\(.*parsed body.* raw bytes/);
+    });
+  }
+});
+
 describe("listen: library errors do not reach the user (issue 8 defect 9)", () => {
   it("a journal that cannot be written is explained in our words, not node's", async () => {
     const seen = collector();

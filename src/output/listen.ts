@@ -75,8 +75,14 @@ function renderForward(outcome: ForwardOutcome, style: Style, seen: number): str
   return lines;
 }
 
-/** The forward's hint. */
+/**
+ * The forward's hint. A forward is byte-identical and correctly signed, so a 400/401 from the
+ * handler is most often its own verification of a re-serialised body.
+ */
 export function forwardHint(result: DeliveryResult, target: string): string | null {
+  if (result.status === 400 || result.status === 401) {
+    return `the forward is byte-identical and correctly signed: a handler that verifies JSON.stringify(its parsed body) instead of the raw bytes fails like this. Verify the raw bytes (express.raw(), request.body())${result.status === 401 ? ", with the same secret as listen" : ""}`;
+  }
   return hintFor(result, target);
 }
 
