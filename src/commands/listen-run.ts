@@ -126,6 +126,10 @@ async function start(options: ListenCommandOptions, parts: StartParts): Promise<
     if (code === "EADDRINUSE") throw new UsageError(`Port ${options.port} is in use: pass --port 0 for a free one, or stop the other listener.`, { cause: error });
     if (code === "EACCES" && (error as { syscall?: string }).syscall === "listen") throw new UsageError(`Port ${options.port} needs privileges: use a port above 1023, or --port 0.`, { cause: error });
     if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new UsageError(`Cannot bind ${options.host}: it is not an address of this machine. Use 127.0.0.1.`, { cause: error });
+    // Any other failure to bind (EAI_AGAIN, EAFNOSUPPORT, ...): our words and node's code, not node's message.
+    const syscall = (error as { syscall?: string }).syscall;
+    if (syscall === "listen" || syscall === "bind" || syscall === "getaddrinfo") throw new UsageError(`Cannot listen on ${options.host} port ${options.port} (${code}): use --host 127.0.0.1 and --port 0.`, { cause: error });
+    if (syscall === "read" || syscall === "open") throw new UsageError(`Cannot read the journal ${parts.journalPath} (${code}): pass --save <file> somewhere readable, or --no-save.`, { cause: error });
     throw error;
   }
 }

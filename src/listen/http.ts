@@ -76,6 +76,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     server.once("error", reject);
     server.listen(options.port, options.host, () => {
       server.off("error", reject);
+      // A failed accept (EMFILE under a flood) refuses that one client; it must not end the listener.
+      server.on("error", () => {});
       resolve();
     });
   });
