@@ -46,7 +46,7 @@ describe("listen: a forward answered with the same 4xx three times stops retryin
     assert.equal(got[2]!.gaveUp, true);
     assert.equal(requests, 3, "no fourth attempt");
     const text = renderListenerEvent({ type: "forward", outcome: got[2]! }, PLAIN).join("\n");
-    assert.match(text, /stopped retrying: answered 400 3 times in a row; a 4xx will not fix itself/);
+    assert.match(text, /stopped retrying: answered 400 3 times in a row, and a 4xx will not fix itself/);
   });
 
   for (const status of [408, 409, 425, 429]) {
@@ -81,6 +81,22 @@ describe("listen: the same failure is printed once per distinct answer, then cou
     assert.equal(out.match(/hint:/g)?.length, 3, out);
     assert.match(out, /same answer as before \(2nd time\)/);
     assert.match(out, /same answer as before \(4th time\)/);
+  });
+});
+
+describe("listen: why retrying stopped is said once per distinct answer (issue 8 defect 13)", () => {
+  it("explains the first stop, then only marks the others; without a journal it promises no later send", async () => {
+    let out = "";
+    const sink = new Writable({ write(chunk: Buffer, _e, done) { out += chunk.toString(); done(); } });
+    const reporter = await Reporter.create({ stdout: sink, stderr: sink, env: { NO_COLOR: "1" }, json: false });
+    const print = listenerPrinter(reporter, { journaled: false });
+    for (let i = 0; i < 2; i += 1) {
+      const event = forwardEvent("http://127.0.0.1:1/a", result(400, "bad"), 3);
+      if (event.type === "forward") print({ ...event, outcome: { ...event.outcome, retryInMs: null, gaveUp: true } });
+    }
+    assert.equal(out.match(/stopped retrying: answered 400 3 times in a row/g)?.length, 1, out);
+    assert.equal(out.match(/stopped retrying \(as above\)/g)?.length, 1, out);
+    assert.doesNotMatch(out, /journal/);
   });
 });
 

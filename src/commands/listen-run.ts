@@ -119,7 +119,7 @@ async function start(options: ListenCommandOptions, parts: StartParts): Promise<
       toleranceSeconds: options.tolerance, journalPath: parts.journalPath, forward: parts.routes, passThrough: options.passThrough === true,
       events: parts.events, maxBodyBytes: options.maxBody, headerTimeoutMs: options.headerTimeout, requestTimeoutMs: options.bodyTimeout,
       forwardTimeoutMs: options.forwardTimeout, retryBaseMs: options.retryBase, now: parts.ctx.now, resendOwedTo: parts.resendOwedTo, deferResume: true,
-      onEvent: listenerPrinter(reporter),
+      onEvent: listenerPrinter(reporter, { journaled: parts.journalPath !== null }),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

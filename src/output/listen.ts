@@ -33,17 +33,18 @@ export function renderDelivery(d: AcceptedDelivery, style: Style): string {
 }
 
 /**
- * The lines for any listener event. `seen` is how many times this forward's answer (target, status,
- * body) has been printed, this one included: past the first, its body and hint are not repeated.
+ * The lines for any listener event. For a forward, `repeat` says how many times its answer (target,
+ * status, body) has been printed, this one included (past the first, its body and hint are not
+ * repeated), whether a stop for that answer was explained already, and whether a journal is kept.
  */
-export function renderListenerEvent(event: ListenerEvent, style: Style, seen = 1): string[] {
+export function renderListenerEvent(event: ListenerEvent, style: Style, repeat: Partial<Repeat> = {}): string[] {
   switch (event.type) {
     case "delivery":
       return [renderDelivery(event.delivery, style)];
     case "rejected":
       return [`${style.dim(clock(event.at))} ${style.red(`✗ ${event.status}`)}  ${neutralize(event.path)}  ${style.red(event.reason)}: ${neutralize(event.message)}${event.id ? `  ${style.dim(neutralize(event.id))}` : ""}`];
     case "forward":
-      return renderForward(event.outcome, style, seen);
+      return renderForward(event.outcome, style, { seen: 1, stopExplained: false, journaled: true, ...repeat });
     case "resumed":
       return [style.yellow(`Resuming ${event.count} forward(s) still owed from ${event.journal}.`)];
     case "orphaned": {
@@ -57,20 +58,28 @@ export function renderListenerEvent(event: ListenerEvent, style: Style, seen = 1
 
 const INDENT = "         ";
 
-function renderForward(outcome: ForwardOutcome, style: Style, seen: number): string[] {
+export interface Repeat {
+  readonly seen: number;
+  readonly stopExplained: boolean;
+  readonly journaled: boolean;
+}
+
+function renderForward(outcome: ForwardOutcome, style: Style, repeat: Repeat): string[] {
   const { result } = outcome;
   const lines = renderDeliveryResult({
     id: outcome.job.id ?? "(no id)", url: outcome.job.target, result, attempt: outcome.attempt, indent: INDENT,
     hint: result.ok ? null : forwardHint(result, outcome.job.target),
   }, style);
-  if (!result.ok && seen > 1) {
+  if (!result.ok && repeat.seen > 1) {
     lines.length = 1;
-    lines[0] += style.dim(`  same answer as before (${ordinal(seen)} time)`);
+    lines[0] += style.dim(`  same answer as before (${ordinal(repeat.seen)} time)`);
   }
   if (outcome.resigned) lines[0] += style.dim("  re-signed (fresh timestamp, same id)");
   if (outcome.retryInMs !== null) lines[0] += `  ${style.yellow(`retry ${outcome.attempt + 1} in ${formatDelay(outcome.retryInMs)}`)}`;
-  if (outcome.gaveUp) {
-    lines.push(`${INDENT}    ${style.yellow(`stopped retrying: answered ${result.status} ${SAME_4XX_LIMIT} times in a row; a 4xx will not fix itself. Fix the handler, then run listen again with this journal (or replay --only-failed)`)}`);
+  if (outcome.gaveUp && repeat.stopExplained) lines[0] += `  ${style.yellow("stopped retrying (as above)")}`;
+  else if (outcome.gaveUp) {
+    const next = repeat.journaled ? "; the journal still owes it: the next listen with this journal sends it again (or replay --only-failed)" : "";
+    lines.push(`${INDENT}    ${style.yellow(`stopped retrying: answered ${result.status} ${SAME_4XX_LIMIT} times in a row, and a 4xx will not fix itself. Fix the handler${next}`)}`);
   }
   return lines;
 }
@@ -88,17 +97,17 @@ export function forwardHint(result: DeliveryResult, target: string): string | nu
 
 /** Which answers a failed forward printed, and how often: target, status (or error) and body. */
 export class AnswerCounter {
-  readonly #seen = new Map<string, number>();
+  readonly #seen = new Map<string, { times: number; stopped: boolean }>();
 
-  /** Counts this answer; 1 the first time it is seen. Bounded: the oldest answers are forgotten. */
-  count(outcome: ForwardOutcome): number {
-    if (outcome.result.ok) return 1;
+  /** Counts this answer (seen is 1 the first time). Bounded: the oldest answers are forgotten. */
+  count(outcome: ForwardOutcome): { seen: number; stopExplained: boolean } {
+    if (outcome.result.ok) return { seen: 1, stopExplained: false };
     const key = `${outcome.job.target} ${outcome.result.status ?? outcome.result.error} ${outcome.result.body}`;
-    const times = (this.#seen.get(key) ?? 0) + 1;
+    const last = this.#seen.get(key) ?? { times: 0, stopped: false };
     this.#seen.delete(key);
-    this.#seen.set(key, times);
+    this.#seen.set(key, { times: last.times + 1, stopped: last.stopped || outcome.gaveUp });
     if (this.#seen.size > 1_000) this.#seen.delete(this.#seen.keys().next().value!);
-    return times;
+    return { seen: last.times + 1, stopExplained: last.stopped };
   }
 }
 
@@ -143,14 +152,17 @@ export function formatDelay(ms: number): string {
 }
 
 /** Prints listener events through a reporter: NDJSON records, or lines for people. */
-export function listenerPrinter(reporter: Reporter): (event: ListenerEvent) => void {
+export function listenerPrinter(reporter: Reporter, options: { readonly journaled?: boolean } = {}): (event: ListenerEvent) => void {
   const answers = new AnswerCounter();
   return (event) => {
     const notice = event.type === "resumed" || event.type === "unrouted" || event.type === "orphaned";
     if (reporter.json) reporter.record(listenerRecord(event));
     // Notices about the run are chatter (stderr); deliveries, rejections and forwards are the data.
     if (notice && (!reporter.json || event.type === "orphaned")) for (const line of renderListenerEvent(event, reporter.err)) reporter.info(line);
-    else if (!reporter.json) for (const line of renderListenerEvent(event, reporter.out, event.type === "forward" ? answers.count(event.outcome) : 1)) reporter.data(line);
+    else if (!reporter.json) {
+      const repeat = event.type === "forward" ? { ...answers.count(event.outcome), journaled: options.journaled !== false } : {};
+      for (const line of renderListenerEvent(event, reporter.out, repeat)) reporter.data(line);
+    }
   };
 }
 
