@@ -15,36 +15,43 @@ async function openFds(pid: number): Promise<number> {
 }
 
 /** A client that drips its headers a byte at a time and never reads what it is sent. */
-async function dripper(port: number): Promise<{ socket: Socket; cut: Promise<void> }> {
+async function dripper(port: number, first: string): Promise<{ socket: Socket; cut: Promise<void> }> {
   const socket = await openSocket(port);
   socket.pause();
   const cut = new Promise<void>((resolve) => socket.once("close", () => resolve()));
   socket.on("error", () => {});
-  socket.write("POST /slow HTTP/1.1\r\nhost: 127.0.0.1\r\n");
+  socket.write(first);
   return { socket, cut };
 }
 
+const SLOW = "POST /slow HTTP/1.1\r\nhost: 127.0.0.1\r\n";
+const MALFORMED = "POST /bad HTTP/1.1\r\nho st: 127.0.0.1\r\n";
+const HUGE = `POST /huge HTTP/1.1\r\nhost: 127.0.0.1\r\nx-pad: ${"a".repeat(20_000)}`;
+
 describe("listen: slow clients do not keep their socket (issue 8 defect 1)", () => {
-  it("destroys the sockets of clients that drip headers and never read, after the 408", { timeout: 60_000 }, async () => {
-    const listen = await ListenProcess.start(["--no-save", "--header-timeout", "300", "--body-timeout", "600"]);
-    try {
-      await cutsOffSlowClients(listen);
-    } finally {
-      listen.child.kill("SIGINT");
-    }
-    assert.equal(await listen.exited, 130);
-  });
+  for (const [answer, first] of [["408", SLOW], ["400", MALFORMED], ["431", HUGE]] as const) {
+    it(`destroys the sockets of clients that keep writing and never read, after the ${answer}`, { timeout: 60_000 }, async () => {
+      const listen = await ListenProcess.start(["--no-save", "--header-timeout", "300", "--body-timeout", "600"]);
+      try {
+        await cutsOffSlowClients(listen, first);
+      } finally {
+        listen.child.kill("SIGINT");
+      }
+      assert.equal(await listen.exited, 130);
+    });
+  }
 });
 
-async function cutsOffSlowClients(listen: ListenProcess): Promise<void> {
+async function cutsOffSlowClients(listen: ListenProcess, first: string): Promise<void> {
   const pid = listen.child.pid!;
   const port = Number(new URL(listen.ready.local_url).port);
   const baseline = await openFds(pid);
-  const clients = await Promise.all(Array.from({ length: CLIENTS }, () => dripper(port)));
+  const clients = await Promise.all(Array.from({ length: CLIENTS }, () => dripper(port, first)));
   try {
     // A delivery answered after the clients connected: the listener has accepted them, one descriptor each.
     await post(listen.ready.local_url, {}, "{}");
-    assert.ok((await openFds(pid)) >= baseline + CLIENTS, "each slow client holds a descriptor while it is being read");
+    // (Malformed requests are answered at once: their descriptors may be gone already.)
+    if (first === SLOW) assert.ok((await openFds(pid)) >= baseline + CLIENTS, "each slow client holds a descriptor while it is being read");
     let open = clients.length;
     for (const c of clients) void c.cut.then(() => { open -= 1; });
     // The clients keep writing (as a slowloris does) for DRIPS rounds, or until the listener cut them all off.
