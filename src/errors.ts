@@ -23,7 +23,10 @@ export type ErrorCode =
   | "E_INPUT_SHAPE"
   | "E_FIXTURE_MISSING"
   | "E_STDIN_UNAVAILABLE"
-  | "E_CAPTURE_BARE_BODY";
+  | "E_CAPTURE_BARE_BODY"
+  | "E_JOURNAL_IS_FOLDER"
+  | "E_JOURNAL_PARENT_NOT_FOLDER"
+  | "E_JOURNAL_NOT_WRITABLE";
 
 
 export type ErrorDetails = Readonly<Record<string, string | number | boolean | null | readonly string[]>>;
