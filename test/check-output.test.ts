@@ -51,7 +51,8 @@ describe("check judging", () => {
     assert.match(slowish.warning!, /1500 ms/);
     const timedOut = judge(spec("answers-fast"), [answer(204, 1), answer(null, 15_000, "", "timeout")], 15_000);
     assert.equal(timedOut.ok, false);
-    assert.equal(timedOut.summary, "no answer within 15.0 s (delivery 2 of 2 sent)");
+    assert.equal(timedOut.summary, "no answer within 15.0 s at delivery 2");
+    assert.match(timedOut.why!, /^no answer within 15.0 s: Recall counts an answer slower than 15 s as failed/);
   });
 });
 
@@ -101,8 +102,9 @@ describe("the scorecard (colour off)", () => {
     const first = judge(spec("accepts-valid"), [answer(null, 0.4, "", "refused")], 15_000);
     const lines = renderScorecard({ url: "http://127.0.0.1:1/", records: [first, ...records.slice(1).map((r) => ({ ...r, why: "not sent: could not reach the handler" }))], durationMs: 5 });
     assert.equal(lines.filter((l) => l.includes("not sent")).length, 1);
-    assert.match(lines.join("\n"), /– accepts-valid {2}accepts a valid delivery {2}no answer \(refused\) after 0\.4 ms/);
-    assert.match(lines.join("\n"), /– 17 checks not sent: could not reach the handler\n {6}answers-fast, rejects-bad-signature, .*, concurrency\n/);
+    assert.match(lines.join("\n"), /– accepts-valid {2}accepts a valid delivery {2}no answer \(refused\) after 0\.4 ms\n {6}sent: .*\n {6}got:  no answer: refused \(message\) \(after 0\.4 ms\)/);
+    assert.match(lines.join("\n"), /– 17 checks not sent: could not reach the handler\n {6}answers-fast, rejects-bad-signature, [^]*\n {6}concurrency\n/);
+    assert.ok(lines.every((l) => l.length <= 110), "wrapped");
     assert.equal(lines.at(-1), "0 passed, 0 failed, 18 not judged in 5.0 ms");
   });
 

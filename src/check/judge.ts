@@ -65,7 +65,8 @@ function judgeSpeed(spec: CheckSpec, answers: readonly Answer[], timeoutMs: numb
   const summary = `p95 ${formatMs(p95)}, max ${formatMs(max)} over ${answers.length}`;
   const common = { ...base(spec, answers), summary, p95Ms: p95, skipCause: null };
   if (timedOut) {
-    return { ...common, ok: false, got: timedOut, summary: `no answer within ${formatMs(timeoutMs)} (delivery ${answers.indexOf(timedOut) + 1} of ${answers.length} sent)`, why: spec.why, fix: spec.fix };
+    const summary = `no answer within ${formatMs(timeoutMs)} at delivery ${answers.indexOf(timedOut) + 1}`;
+    return { ...common, ok: false, got: timedOut, summary, why: `no answer within ${formatMs(timeoutMs)}: ${spec.why}`, fix: spec.fix };
   }
   const reset = answers.find((a) => a.status === null);
   if (reset) return { ...common, ok: false, got: reset, why: `the connection was closed without an answer (${reset.error}): did the handler crash?`, fix: spec.fix };

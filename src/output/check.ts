@@ -27,7 +27,7 @@ export function renderScorecard(run: CheckRun, style: Style = PLAIN, options: Sc
   for (const [why, group] of groupBy(notSent, (r) => r.why ?? "")) {
     const fix = group[0]?.fix;
     lines.push(`  ${style.dim("–")} ${group.length} ${group.length === 1 ? "check" : "checks"} ${style.dim(why)}`);
-    lines.push(`${INDENT}${style.dim(group.map((r) => r.id).join(", "))}`);
+    for (const line of wrap(group.map((r) => r.id), 96)) lines.push(`${INDENT}${style.dim(line)}`);
     if (fix) lines.push(`${INDENT}fix:  ${fix}`);
   }
   lines.push("", renderSummary(run, style));
@@ -51,7 +51,7 @@ function renderRecord(record: CheckRecord, idWidth: number, nameWidth: number, s
 
 function gotText(record: CheckRecord): string {
   const got = record.got!;
-  if (got.status === null) return `no answer (${got.message ?? got.error}) after ${formatMs(got.ms)}`;
+  if (got.status === null) return `no answer: ${got.message ?? got.error} (after ${formatMs(got.ms)})`;
   return `${got.status} in ${formatMs(got.ms)}`;
 }
 
@@ -70,6 +70,21 @@ export function renderSummary(run: CheckRun, style: Style = PLAIN): string {
 function clip(body: string): string {
   const line = neutralize(body.trim());
   return line.length > 100 ? `${line.slice(0, 99)}…` : line;
+}
+
+/** Ids joined with ", ", in lines of at most `width` characters. */
+function wrap(ids: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const id of ids) {
+    const next = line === "" ? id : `${line}, ${id}`;
+    if (next.length > width && line !== "") {
+      lines.push(`${line},`);
+      line = id;
+    } else line = next;
+  }
+  if (line !== "") lines.push(line);
+  return lines;
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
