@@ -108,6 +108,12 @@ describe("the scorecard (colour off)", () => {
     assert.equal(lines.at(-1), "0 passed, 0 failed, 18 not judged in 5.0 ms");
   });
 
+  it("hints at the secret when a valid delivery was rejected", () => {
+    const lines = renderScorecard(run({ "accepts-valid": [answer(401, 1)], "rejects-stale": [answer(401, 1)] }));
+    assert.match(lines.at(-1)!, /^hint: a valid delivery was answered 401: is --secret the handler's secret\?/);
+    assert.ok(!renderScorecard(run({ "accepts-valid": [answer(500, 1)] })).some((l) => l.startsWith("hint:")));
+  });
+
   it("is one line when everything passed", () => {
     assert.equal(renderSummary(run({ "accepts-valid": [answer(204, 1)], "raw-body": [answer(204, 1)] })), "✓ all 2 checks passed in 123 ms");
   });

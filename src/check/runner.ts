@@ -31,7 +31,7 @@ export async function runSeries(specs: readonly CheckSpec[], options: RunSeriesO
   let slow: { why: string; fix: string } | null = null;
   for (const spec of specs) {
     let record: CheckRecord;
-    if (options.signal?.aborted) record = unjudged(spec, "unreachable", "not sent: the run was interrupted", "run the check again");
+    if (options.signal?.aborted) record = unjudged(spec, "interrupted", "not sent: the run was interrupted", "run the check again");
     else if (stop !== null) record = unjudged(spec, stop.cause, stop.why, stop.fix);
     else if (slow !== null && spec.judging === "accept") record = unjudged(spec, "slow", slow.why, slow.fix);
     else record = judge(spec, await sendAll(spec, options), options.timeoutMs);

@@ -67,7 +67,7 @@ export interface Answer {
 }
 
 /** Why a check could not be judged; checks with the same cause are reported together. */
-export type SkipCause = "unreachable" | "slow" | "no-answer";
+export type SkipCause = "unreachable" | "slow" | "no-answer" | "interrupted";
 
 /** A judged (or unjudged) check, with what the renderers need beyond the JSON document. */
 export interface CheckRecord {

@@ -14,7 +14,8 @@ export async function runCheckCommand(options: CheckCommandOptions, ctx: Command
   const only = splitIds(options.only, "--only");
   const skip = splitIds(options.skip, "--skip");
   if (selectChecks(only, skip).length === 0) throw new UsageError("--only and --skip leave no check to run: drop one of them.");
-  const base = { only, skip, headers: options.headers, timeoutMs: options.timeout, signal: interruptSignal(ctx) };
+  const signal = interruptSignal(ctx);
+  const base = { only, skip, headers: options.headers, timeoutMs: options.timeout, signal };
   if (options.to === undefined) return runDemo(options, base, reporter);
   const url = parseUrl(options.to, "--to");
   const secret = requireSecret(options.secret, (w) => reporter.warn(w));
@@ -23,6 +24,7 @@ export async function runCheckCommand(options: CheckCommandOptions, ctx: Command
   try {
     const run = await withProgress(reporter, (onCheck) => runCheck({ ...base, to: url, secret, dispatcher, onCheck }));
     print(reporter, run);
+    if (signal.aborted) return 130;
     return run.records.every((r) => r.ok === true) ? 0 : 1;
   } finally {
     await dispatcher.destroy();
@@ -41,6 +43,7 @@ async function runDemo(options: CheckCommandOptions, base: Omit<CheckOptions, "t
     print(reporter, correct, "Sample handler 1: correct (verifies the raw body with svix's rules, answers 204 at once)");
     if (!reporter.json) reporter.data("");
     print(reporter, naive, "Sample handler 2: naive (verifies a re-serialised body, accepts unsigned deliveries, answers 500 to codes it does not know)");
+    if (base.signal?.aborted) return 130;
     // The naive handler's failures are the demo; the correct one failing would be ours.
     return correct.records.every((r) => r.ok === true) ? 0 : 1;
   } finally {

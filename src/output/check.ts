@@ -30,7 +30,12 @@ export function renderScorecard(run: CheckRun, style: Style = PLAIN, options: Sc
     for (const line of wrap(group.map((r) => r.id), 96)) lines.push(`${INDENT}${style.dim(line)}`);
     if (fix) lines.push(`${INDENT}fix:  ${fix}`);
   }
+  const first = run.records.find((r) => r.id === "accepts-valid");
+  const rejected = first?.ok === false && first.got?.status != null && first.got.status >= 400 && first.got.status < 500;
   lines.push("", renderSummary(run, style));
+  if (rejected) {
+    lines.push(`${style.yellow("hint:")} a valid delivery was answered ${first.got!.status}: is --secret the handler's secret? Every check that needs a 2xx fails until it is.`);
+  }
   return lines;
 }
 
