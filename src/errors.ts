@@ -21,7 +21,8 @@ export type ErrorCode =
   | "E_INPUT_SHAPE"
   | "E_FIXTURE_MISSING"
   | "E_STDIN_UNAVAILABLE"
-  | "E_CAPTURE_BARE_BODY";
+  | "E_CAPTURE_BARE_BODY"
+  | "E_CHECK_UNKNOWN";
 
 
 export type ErrorDetails = Readonly<Record<string, string | number | boolean | null | readonly string[]>>;

@@ -3,7 +3,8 @@ import { after, before, describe, it } from "node:test";
 import { CHECK_IDS, type CheckReport } from "../src/check/types.js";
 import { generateSecret } from "../src/webhook/secret.js";
 import { runCli } from "./helpers/cli.js";
-import { startTestHandler, type TestHandler } from "./helpers/check-handlers.js";
+import type { CaptureServer } from "./helpers/capture-server.js";
+import { startTestHandler } from "./helpers/check-handlers.js";
 
 // `recall-hooks check` as a user runs it: the built binary, real handlers on 127.0.0.1.
 
@@ -11,8 +12,8 @@ const NAIVE_FAILS = ["rejects-missing-signature", "raw-body", "unknown-sub-code"
 
 describe("recall-hooks check (the binary)", () => {
   const secret = generateSecret();
-  let correct: TestHandler;
-  let buggy: TestHandler;
+  let correct: CaptureServer;
+  let buggy: CaptureServer;
   before(async () => {
     correct = await startTestHandler(secret);
     buggy = await startTestHandler(secret, "accepts-anything");

@@ -93,13 +93,14 @@ describe("check --only and --skip", () => {
       const report = await check({ to: handler.url, secret, only: ["raw-body", "accepts-valid"], skip: ["accepts-valid"] });
       assert.deepEqual(report.checks.map((c) => c.id), ["raw-body"]);
       assert.equal(report.failed, 1);
-      assert.equal(handler.count(), 1);
+      assert.equal(handler.requests.length, 1);
     } finally {
       await handler.close();
     }
   });
 
   it("refuses an unknown id", async () => {
-    await assert.rejects(check({ to: "http://127.0.0.1:9/", secret: generateSecret(), only: ["raw-bodies"] }), /unknown check id "raw-bodies"/);
+    await assert.rejects(check({ to: "http://127.0.0.1:9/", secret: generateSecret(), only: ["raw-bodies"] }),
+      (error: { code?: string; message?: string }) => error.code === "E_CHECK_UNKNOWN" && /Unknown check "raw-bodies"; the checks are accepts-valid, /.test(error.message ?? ""));
   });
 });

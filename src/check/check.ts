@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
 import { randomUUID } from "node:crypto";
+import { RecallHooksError } from "../errors.js";
 import { newMessageId } from "../recall/build-parts.js";
 import type { HeaderChoice } from "../webhook/headers.js";
 import { type ParsedSecret, generateSecret } from "../webhook/secret.js";
@@ -46,10 +47,12 @@ export function unknownCheckIds(ids: readonly string[]): string[] {
   return ids.filter((id) => !(CHECK_IDS as readonly string[]).includes(id));
 }
 
-/** The checks selected by only/skip, in the series' order. Throws RangeError on an unknown id. */
+/** The checks selected by only/skip, in the series' order. An unknown id throws E_CHECK_UNKNOWN. */
 export function selectChecks(only: readonly string[] | undefined, skip: readonly string[] | undefined): typeof SERIES {
   const unknown = unknownCheckIds([...(only ?? []), ...(skip ?? [])]);
-  if (unknown.length > 0) throw new RangeError(`unknown check id ${unknown.map((u) => `"${u}"`).join(", ")}; the ids are: ${CHECK_IDS.join(", ")}`);
+  if (unknown.length > 0) {
+    throw new RecallHooksError("E_CHECK_UNKNOWN", `Unknown check ${unknown.map((u) => `"${u}"`).join(", ")}; the checks are ${CHECK_IDS.join(", ")}.`, { ids: unknown });
+  }
   return SERIES.filter((s) => (only === undefined || only.length === 0 || only.includes(s.id)) && !(skip ?? []).includes(s.id));
 }
 
@@ -76,8 +79,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
 }
 
 async function pool(): Promise<Dispatcher> {
-  const { Agent } = await import("undici");
-  return new Agent({ keepAliveTimeout: 4_000, connections: POOL_CONNECTIONS });
+  const { createDispatcher } = await import("../webhook/deliver.js");
+  return createDispatcher({}, { connections: POOL_CONNECTIONS });
 }
 
 /**

@@ -52,7 +52,7 @@ export function judge(spec: CheckSpec, answers: readonly Answer[], timeoutMs: nu
 }
 
 function cannotConnect(spec: CheckSpec, answers: readonly Answer[], answer: Answer): CheckRecord {
-  const fix = answer.error === "dns" ? "the host name does not resolve: check the URL (--to)" : "start the handler, or check the URL (--to)";
+  const fix = answer.error === "dns" ? "the host name does not resolve: check the URL" : "start the handler, or check the URL";
   return unjudged(spec, "unreachable", `could not reach the handler: ${answer.message ?? answer.error}`, fix, answers);
 }
 

@@ -1,13 +1,23 @@
-import { type CheckOptions, type CheckRun, runCheck, selectChecks, toReport } from "../check/check.js";
+import { type CheckOptions, type CheckRun, runCheck, selectChecks, toReport, unknownCheckIds } from "../check/check.js";
 import { CHECK_IDS, type CheckRecord } from "../check/types.js";
 import { UsageError } from "../errors.js";
 import { renderScorecard } from "../output/check.js";
 import type { Reporter } from "../output/reporter.js";
 import { generateSecret } from "../webhook/secret.js";
-import type { CheckCommandOptions } from "./check.js";
 import { type CommandContext, reporterFor } from "./context.js";
 import { interruptSignal } from "./delivery-report.js";
 import { parseUrl, requireSecret } from "./options.js";
+
+export interface CheckCommandOptions {
+  to?: string;
+  secret?: string;
+  only?: string[];
+  skip?: string[];
+  headers: "webhook" | "svix" | "both";
+  /** Milliseconds. */
+  timeout: number;
+  json?: boolean;
+}
 
 export async function runCheckCommand(options: CheckCommandOptions, ctx: CommandContext): Promise<number> {
   const reporter = await reporterFor(ctx, options.json === true);
@@ -73,7 +83,7 @@ async function withProgress(reporter: Reporter, work: (onCheck: (record: CheckRe
 function splitIds(values: readonly string[] | undefined, option: string): string[] | undefined {
   if (values === undefined) return undefined;
   const ids = values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
-  const unknown = ids.filter((id) => !(CHECK_IDS as readonly string[]).includes(id));
+  const unknown = unknownCheckIds(ids);
   if (unknown.length > 0) {
     throw new UsageError(`${option}: unknown check ${unknown.map((u) => `"${u}"`).join(", ")}; the checks are ${CHECK_IDS.join(", ")}.`);
   }

@@ -1,15 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
+import type { CheckCommandOptions } from "./check-run.js";
 import { type CommandContext, collect, jsonOption, secretOption } from "./context.js";
-
-export interface CheckCommandOptions {
-  to?: string;
-  secret?: string;
-  only?: string[];
-  skip?: string[];
-  headers: "webhook" | "svix" | "both";
-  timeout: number;
-  json?: boolean;
-}
 
 const MAX_TIMEOUT_MS = 600_000;
 

@@ -1,87 +1,72 @@
 import { timingSafeEqual } from "node:crypto";
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
+import type { IncomingHttpHeaders } from "node:http";
 import { Webhook } from "svix";
 import { SUB_CODES } from "../../src/recall/catalog.js";
+import { type Answer, type Captured, CaptureServer } from "./capture-server.js";
 
 /** The handler bugs the check must catch, one at a time; "none" is a correct svix-verifying handler. */
 export type HandlerBug = "none" | "accepts-anything" | "no-timestamp-check" | "reserialises" | "500-unknown-sub-code" | "slow" | "409-duplicate";
-
-export interface TestHandler {
-  readonly url: string;
-  /** Requests received. */
-  readonly count: () => number;
-  close(): Promise<void>;
-}
 
 const KNOWN_SUB_CODES = new Set(SUB_CODES.map((s) => s.subCode));
 /** The slow handler's answer time: longer than any timeout the tests pass. */
 const SLOW_MS = 20_000;
 
 /**
- * A webhook handler as a user writes one, with svix's Webhook.verify on the raw body, 401 when it
- * fails and 204 otherwise; `bug` breaks exactly one thing.
+ * A webhook handler as a user writes one: svix's Webhook.verify on the raw body, 401 when it fails,
+ * 204 otherwise (the capture server's own behaviour with a secret); `bug` breaks exactly one thing.
  */
-export async function startTestHandler(secret: string, bug: HandlerBug = "none"): Promise<TestHandler> {
+export function startTestHandler(secret: string, bug: HandlerBug = "none"): Promise<CaptureServer> {
   const webhook = new Webhook(secret);
-  const seen = new Set<string>();
-  const pending = new Set<{ timer: NodeJS.Timeout; res: ServerResponse }>();
-  let count = 0;
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      count += 1;
-      const raw = Buffer.concat(chunks).toString("utf8");
-      if (bug !== "accepts-anything" && !verified(webhook, bug, raw, req.headers)) return void res.writeHead(401).end("invalid signature");
-      const id = header(req.headers, "id");
-      if (bug === "409-duplicate") {
-        if (seen.has(id)) return void res.writeHead(409).end("duplicate");
-        seen.add(id);
-      }
-      if (bug === "500-unknown-sub-code") {
-        const subCode = (JSON.parse(raw) as { data?: { data?: { sub_code?: string | null } } }).data?.data?.sub_code;
-        if (typeof subCode === "string" && !KNOWN_SUB_CODES.has(subCode)) return void res.writeHead(500).end("unknown sub code");
-      }
-      if (bug === "slow") {
-        const entry = { res, timer: setTimeout(() => { pending.delete(entry); res.writeHead(204).end(); }, SLOW_MS) };
-        pending.add(entry);
-        return;
-      }
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}/webhooks/recall`,
-    count: () => count,
-    close: () => new Promise<void>((r) => {
-      for (const entry of pending) {
-        clearTimeout(entry.timer);
-        entry.res.destroy();
-      }
-      pending.clear();
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
-  };
+  switch (bug) {
+    case "none":
+      return CaptureServer.start({ secret });
+    case "accepts-anything":
+      return CaptureServer.start({ secret, enforce: false });
+    case "no-timestamp-check":
+      return CaptureServer.start({ secret, enforce: false }, (r) => (signatureMatches(webhook, r.text, r.headers) ? 204 : 401));
+    case "reserialises":
+      // The bug: a framework parsed the body, and the handler verifies what JSON.stringify gives back.
+      return CaptureServer.start({ secret, enforce: false }, (r) => (svixAccepts(webhook, reserialise(r.text), r.headers) ? 204 : 401));
+    case "500-unknown-sub-code":
+      return CaptureServer.start({ secret }, (r) => (knownSubCode(r) ? 204 : { status: 500, body: "unknown sub code" }));
+    case "slow":
+      return CaptureServer.start({ secret }, (): Answer => ({ status: 204, delayMs: SLOW_MS }));
+    case "409-duplicate": {
+      const seen = new Set<string>();
+      return CaptureServer.start({ secret }, (r) => {
+        if (seen.has(r.id)) return { status: 409, body: "duplicate" };
+        seen.add(r.id);
+        return 204;
+      });
+    }
+  }
 }
 
-function header(headers: IncomingHttpHeaders, name: string): string {
-  const value = headers[`webhook-${name}`] ?? headers[`svix-${name}`];
-  return Array.isArray(value) ? value.join(" ") : value ?? "";
-}
-
-function verified(webhook: Webhook, bug: HandlerBug, raw: string, headers: IncomingHttpHeaders): boolean {
+function reserialise(text: string): string {
   try {
-    if (bug === "no-timestamp-check") return signatureMatches(webhook, raw, headers);
-    // The bug: the body is parsed by a framework and verified as JSON.stringify gives it back.
-    const body = bug === "reserialises" ? JSON.stringify(JSON.parse(raw)) : raw;
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    return text;
+  }
+}
+
+function knownSubCode(r: Captured): boolean {
+  const subCode = (JSON.parse(r.text) as { data?: { data?: { sub_code?: string | null } } }).data?.data?.sub_code;
+  return typeof subCode !== "string" || KNOWN_SUB_CODES.has(subCode);
+}
+
+function svixAccepts(webhook: Webhook, body: string, headers: IncomingHttpHeaders): boolean {
+  try {
     webhook.verify(body, headers as Record<string, string>);
     return true;
   } catch {
     return false;
   }
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string {
+  const value = headers[`webhook-${name}`] ?? headers[`svix-${name}`];
+  return Array.isArray(value) ? value.join(" ") : value ?? "";
 }
 
 /** svix's signature, compared in constant time to each offered v1 entry, with no look at the timestamp. */
