@@ -53,16 +53,16 @@ describe("check against local handlers", () => {
     });
   }
 
-  it("a handler answering in 20 s fails answers-fast only; what needs an answer is not judged", async () => {
-    const report = await checkHandler("slow", 150);
+  it("a handler answering in 20 s fails answers-fast only (1 s timeout); what needs an answer is not judged", async () => {
+    const report = await checkHandler("slow", 1_000);
     assert.deepEqual(failedIds(report), ["answers-fast"]);
     const fast = report.checks.find((c) => c.id === "answers-fast")!;
     assert.equal(fast.got.status, null);
-    assert.match(fast.why!, /^no answer within 150 ms: Recall counts an answer slower than 15 s/);
+    assert.match(fast.why!, /^no answer within 1000 ms: Recall counts an answer slower than 15 s/);
     // Rejections need no work before answering: they are still judged.
     const judged = report.checks.filter((c) => c.ok === true).map((c) => c.id).sort();
     assert.deepEqual(judged, ["rejects-bad-signature", "rejects-future", "rejects-missing-signature", "rejects-stale", "rejects-tampered-body"]);
-    for (const c of report.checks.filter((x) => x.ok === null)) assert.match(c.why!, /no answer within 150 ms/, c.id);
+    for (const c of report.checks.filter((x) => x.ok === null)) assert.match(c.why!, /no answer within 1000 ms/, c.id);
   });
 });
 

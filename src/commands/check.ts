@@ -1,4 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
+import { CHECK_IDS } from "../check/types.js";
+import { wrapList } from "../output/format.js";
 import type { CheckCommandOptions } from "./check-run.js";
 import { type CommandContext, collect, jsonOption, secretOption } from "./context.js";
 
@@ -22,14 +24,13 @@ export function checkCommand(ctx: CommandContext): Command {
     .option("--only <ids>", "run only these checks (comma separated, repeatable)", collect)
     .option("--skip <ids>", "leave these checks out (comma separated, repeatable)", collect)
     .addOption(new Option("--headers <family>", "signature headers of ordinary deliveries (svix-headers always sends svix-*)").choices(["webhook", "svix", "both"]).default("webhook"))
-    .option("--timeout <time>", "how long to wait for each answer: 15s (Recall's limit), 500ms, or seconds", parseTimeout, 15_000)
+    .addOption(new Option("--timeout <time>", "how long to wait for each answer: 15s (Recall's limit), 500ms, or seconds").argParser(parseTimeout).default(15_000, "15s"))
     .addOption(jsonOption())
     .addHelpText("after", `
-Checks, in order: accepts-valid, answers-fast, rejects-bad-signature, rejects-tampered-body,
-rejects-missing-signature, rejects-stale, rejects-future, raw-body, svix-headers, multiple-signatures,
-duplicate, unknown-sub-code, unknown-event, legacy-status-change, out-of-order, null-fields, large-body,
-concurrency. Every body is marked as a test: bot ids start with 00000000-0000-4000-8000- and the bot's
-metadata has recall_hooks_check = "true".
+Checks, in order (ids for --only and --skip; the README says what each sends and the fix):
+${wrapList(CHECK_IDS, 96).map((line) => `  ${line}`).join("\n")}
+Every body is marked as a test: bot ids start with 00000000-0000-4000-8000- and the bot's metadata has
+recall_hooks_check = "true".
 
 Exit codes: 0 every check passed, 1 a check failed or could not be judged (the handler was down or did
 not answer), 2 usage error. With no --to, 0 when the correct sample handler passed (the naive one's
@@ -45,3 +46,4 @@ Examples:
       ctx.exitCode = await runCheckCommand(options, ctx);
     });
 }
+

@@ -1,6 +1,6 @@
 import type { CheckRun } from "../check/check.js";
 import type { CheckRecord } from "../check/types.js";
-import { formatMs } from "./format.js";
+import { formatMs, wrapList } from "./format.js";
 import { neutralize } from "./sanitize.js";
 import { PLAIN, type Style } from "./style.js";
 
@@ -27,7 +27,7 @@ export function renderScorecard(run: CheckRun, style: Style = PLAIN, options: Sc
   for (const [why, group] of groupBy(notSent, (r) => r.why ?? "")) {
     const fix = group[0]?.fix;
     lines.push(`  ${style.dim("–")} ${group.length} ${group.length === 1 ? "check" : "checks"} ${style.dim(why)}`);
-    for (const line of wrap(group.map((r) => r.id), 96)) lines.push(`${INDENT}${style.dim(line)}`);
+    for (const line of wrapList(group.map((r) => r.id), 96)) lines.push(`${INDENT}${style.dim(line)}`);
     if (fix) lines.push(`${INDENT}fix:  ${fix}`);
   }
   const first = run.records.find((r) => r.id === "accepts-valid");
@@ -75,21 +75,6 @@ export function renderSummary(run: CheckRun, style: Style = PLAIN): string {
 function clip(body: string): string {
   const line = neutralize(body.trim());
   return line.length > 100 ? `${line.slice(0, 99)}…` : line;
-}
-
-/** Ids joined with ", ", in lines of at most `width` characters. */
-function wrap(ids: readonly string[], width: number): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (const id of ids) {
-    const next = line === "" ? id : `${line}, ${id}`;
-    if (next.length > width && line !== "") {
-      lines.push(`${line},`);
-      line = id;
-    } else line = next;
-  }
-  if (line !== "") lines.push(line);
-  return lines;
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
