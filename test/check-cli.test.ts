@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { CHECK_IDS, type CheckReport } from "../src/check/types.js";
 import { generateSecret } from "../src/webhook/secret.js";
-import { runCli } from "./helpers/cli.js";
-import type { CaptureServer } from "./helpers/capture-server.js";
+import { BIN, ROOT, runCli } from "./helpers/cli.js";
+import { CaptureServer } from "./helpers/capture-server.js";
 import { startTestHandler } from "./helpers/check-handlers.js";
 
 // `recall-hooks check` as a user runs it: the built binary, real handlers on 127.0.0.1.
@@ -80,6 +81,23 @@ describe("recall-hooks check (the binary)", () => {
     assert.equal(code, 1);
     assert.equal(stdout.match(/connection refused/g)?.length, 3);
     assert.match(stdout, /– 17 checks not sent: could not reach the handler: connection refused/);
+  });
+
+  it("Ctrl-C stops at once, even waiting on an answer: the card so far, exit 130", { timeout: 60_000 }, async () => {
+    const hanging = await CaptureServer.start({ secret }, () => "hang");
+    try {
+      const child = spawn(process.execPath, [BIN, "check", "--to", hanging.url, "--secret", secret, "--timeout", "600s"], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });
+      let stdout = "";
+      child.stdout.on("data", (c: Buffer) => { stdout += c.toString("utf8"); });
+      await hanging.waitForRequests(1);
+      child.kill("SIGINT");
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      assert.equal(code, 130);
+      assert.match(stdout, /– accepts-valid +accepts a valid delivery +no answer \(interrupted\)/);
+      assert.match(stdout, /– 17 checks not sent: the run was interrupted/);
+    } finally {
+      await hanging.close();
+    }
   });
 
   const usage: [string[], RegExp][] = [

@@ -87,6 +87,13 @@ describe("the check series", () => {
     assert.ok(older!.data.data.updated_at < done!.data.data.updated_at);
   });
 
+  it("with both header families, ordinary deliveries carry both and svix-headers still only svix-*", () => {
+    const ctx = { ...context(generateSecret()), headers: "both" as const };
+    const names = (id: string) => Object.keys(SERIES.find((s) => s.id === id)!.plan(ctx)[0]!.headers).filter((h) => /^(webhook|svix)-/.test(h)).sort();
+    assert.deepEqual(names("accepts-valid"), ["svix-id", "svix-signature", "svix-timestamp", "webhook-id", "webhook-signature", "webhook-timestamp"]);
+    assert.deepEqual(names("svix-headers"), ["svix-id", "svix-signature", "svix-timestamp"]);
+  });
+
   it("signs stale and future deliveries 10 minutes away", () => {
     const now = 1_750_000_000_000;
     const at = (id: string) => Number(SERIES.find((s) => s.id === id)!.plan(context(generateSecret(), now))[0]!.headers["webhook-timestamp"]);

@@ -7,7 +7,7 @@ import { type ParsedSecret, generateSecret } from "../webhook/secret.js";
 import { Signer } from "../webhook/sign.js";
 import { runSeries } from "./runner.js";
 import { SERIES } from "./series.js";
-import { CHECK_IDS, type CheckId, type CheckRecord, type CheckReport, type CheckResult } from "./types.js";
+import { CHECK_IDS, type CheckRecord, type CheckReport, type CheckResult } from "./types.js";
 
 export interface CheckOptions {
   /** The handler's URL. */
@@ -111,4 +111,3 @@ export function toReport(run: CheckRun): CheckReport {
   };
 }
 
-export type { CheckId };

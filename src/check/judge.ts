@@ -36,6 +36,7 @@ export function describe(answer: Answer): string {
 
 /** Judges a check's answers. `timeoutMs` is the run's limit, for the words. */
 export function judge(spec: CheckSpec, answers: readonly Answer[], timeoutMs: number): CheckRecord {
+  if (answers.some((a) => a.error === "interrupted")) return unjudged(spec, "interrupted", "the run was interrupted before an answer", "run the check again", answers);
   const unreachable = answers.find((a) => a.error === "refused" || a.error === "dns" || a.error === "other");
   if (unreachable) return cannotConnect(spec, answers, unreachable);
   const timedOut = answers.find((a) => a.error === "timeout");

@@ -52,22 +52,38 @@ export async function runSeries(specs: readonly CheckSpec[], options: RunSeriesO
 
 async function sendAll(spec: CheckSpec, options: RunSeriesOptions): Promise<Answer[]> {
   const sends = spec.plan(options.context());
-  if (spec.mode === "parallel") return Promise.all(sends.map((s) => sendOne(s, options)));
+  if (spec.mode === "parallel") return untilInterrupted(Promise.all(sends.map((s) => sendOne(s, options))), options.signal, () => [INTERRUPTED]);
   const answers: Answer[] = [];
   for (const send of sends) {
-    const answer = await sendOne(send, options);
+    const answer = await untilInterrupted(sendOne(send, options), options.signal, () => INTERRUPTED);
     answers.push(answer);
     // A timeout or a refusal says all there is to say; the rest would only wait.
-    if (answer.error === "timeout" || answer.error === "refused" || answer.error === "dns") break;
+    if (answer.error === "timeout" || answer.error === "refused" || answer.error === "dns" || answer.error === "interrupted") break;
   }
   return answers;
 }
 
 async function sendOne(send: Send, options: RunSeriesOptions): Promise<Answer> {
-  const result = await deliver({
+  const r = await deliver({
     url: options.url, headers: send.headers, body: send.body, timeoutMs: options.timeoutMs, maxBodyBytes: BODY_BYTES,
     ...(options.dispatcher !== undefined && { dispatcher: options.dispatcher }),
     ...(options.clock !== undefined && { clock: options.clock }),
   });
-  return { status: result.status, ms: result.latencyMs, body: result.body, error: result.error, message: result.errorMessage };
+  return { status: r.status, ms: r.latencyMs, body: r.body, error: r.error, message: r.errorMessage };
+}
+
+const INTERRUPTED: Answer = { status: null, ms: 0, body: "", error: "interrupted", message: "interrupted before an answer" };
+
+/**
+ * Ctrl-C does not wait for a slow answer: the request is left to the pool, which the caller closes.
+ * One listener at a time, removed once the work is done.
+ */
+function untilInterrupted<T>(work: Promise<T>, signal: AbortSignal | undefined, onAbort: () => T): Promise<T> {
+  if (signal === undefined) return work;
+  if (signal.aborted) return Promise.resolve(onAbort());
+  return new Promise<T>((resolve, reject) => {
+    const abort = (): void => resolve(onAbort());
+    signal.addEventListener("abort", abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+  });
 }

@@ -60,7 +60,7 @@ export interface Answer {
   readonly ms: number;
   /** The start of the answer's body. */
   readonly body: string;
-  /** Why no answer came: refused, timeout, reset, dns, other. */
+  /** Why no answer came: refused, timeout, reset, dns, other, interrupted (Ctrl-C). */
   readonly error: string | null;
   /** The error in words ("connection refused"), when no answer came. */
   readonly message: string | null;
