@@ -83,7 +83,7 @@ export const SERIES: readonly CheckSpec[] = [
     id: "rejects-stale", name: "rejects an old timestamp", sends: `a correct signature with a timestamp ${SKEW_SECONDS / 60} minutes old`, expected: "4xx",
     judging: "reject", mode: "sequence",
     why: "a 2xx means a captured delivery can be replayed at any time later (no replay protection)",
-    fix: "reject timestamps more than 5 minutes from your clock (svix's Webhook.verify does); keep the server's clock synced",
+    fix: "reject timestamps more than 5 minutes from your clock (svix's Webhook.verify does; Recall's sample verify_requests_from_recall does not); keep the server's clock synced",
     plan: (ctx) => [signed(ctx, compact(testEvent("bot.done", ctx.random, { updatedAt: new Date(ctx.now) })), { timestamp: unixSeconds(ctx.now) - SKEW_SECONDS })],
   },
   {
