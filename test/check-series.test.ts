@@ -107,3 +107,11 @@ describe("the check series", () => {
     assert.equal(percentile([], 95), 0);
   });
 });
+
+describe("check --timeout", () => {
+  it("takes 15s, 500ms or seconds, from 10 ms to 600 s", async () => {
+    const { parseTimeout } = await import("../src/commands/check.js");
+    assert.deepEqual(["15s", "500ms", "2", "0.5", " 1.5s "].map(parseTimeout), [15_000, 500, 2_000, 500, 1_500]);
+    for (const bad of ["3x", "0", "5ms", "601s", "", "-1", "1e3"]) assert.throws(() => parseTimeout(bad), /expected a time such as 15s/, bad);
+  });
+});
