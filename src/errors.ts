@@ -26,7 +26,8 @@ export type ErrorCode =
   | "E_CAPTURE_BARE_BODY"
   | "E_JOURNAL_IS_FOLDER"
   | "E_JOURNAL_PARENT_NOT_FOLDER"
-  | "E_JOURNAL_NOT_WRITABLE";
+  | "E_JOURNAL_NOT_WRITABLE"
+  | "E_CHECK_UNKNOWN";
 
 
 export type ErrorDetails = Readonly<Record<string, string | number | boolean | null | readonly string[]>>;

@@ -36,5 +36,13 @@ export type { AcceptedDelivery, Listener, ListenerEvent, ListenerOptions } from 
 export type { ForwardRoute } from "./listen/forwarder.js";
 export type { ListenSummary } from "./listen/stats.js";
 
+// The handler check: the series Recall's deliveries put a handler through, judged.
+export { check, DEFAULT_CHECK_TIMEOUT_MS } from "./check/check.js";
+export type { CheckOptions } from "./check/check.js";
+export { CHECK_IDS } from "./check/types.js";
+export type { CheckId, CheckReport, CheckResult } from "./check/types.js";
+export { startSampleHandlers } from "./check/sample-handlers.js";
+export type { SampleHandlers } from "./check/sample-handlers.js";
+
 // Errors, with stable codes.
 export { type ErrorCode, RecallHooksError, UsageError, isRecallHooksError } from "./errors.js";

@@ -17,6 +17,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Declare>>> = {
   verify: async () => (await import("./commands/verify.js")).verifyCommand,
   events: async () => (await import("./commands/events.js")).eventsCommand,
   secret: async () => (await import("./commands/events.js")).secretCommand,
+  check: async () => (await import("./commands/check.js")).checkCommand,
 };
 
 /** The commander program: every command declared in its own file, its work imported when it runs. */
