@@ -1,3 +1,4 @@
+import { groupBy } from "../group-by.js";
 import type { CheckRun } from "../check/check.js";
 import type { CheckRecord } from "../check/types.js";
 import { formatMs, wrapList } from "./format.js";
@@ -75,15 +76,4 @@ export function renderSummary(run: CheckRun, style: Style = PLAIN): string {
 function clip(body: string): string {
   const line = neutralize(body.trim());
   return line.length > 100 ? `${line.slice(0, 99)}…` : line;
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list) list.push(item);
-    else out.set(k, [item]);
-  }
-  return out;
 }

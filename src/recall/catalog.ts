@@ -1,3 +1,4 @@
+import { groupBy } from "../group-by.js";
 import { RecallHooksError } from "../errors.js";
 import type { CodeInfo, EventInfo, SubCodeInfo } from "./types.js";
 import { EVENTS } from "./catalog-events.js";
@@ -13,17 +14,6 @@ export { SUB_CODES } from "./catalog-sub-codes.js";
 const EVENTS_BY_NAME: ReadonlyMap<string, EventInfo> = new Map(EVENTS.map((e) => [e.name, e]));
 const CODES_BY_NAME: ReadonlyMap<string, CodeInfo> = new Map(BOT_CODES.map((c) => [c.code, c]));
 const SUB_CODES_BY_NAME: ReadonlyMap<string, readonly SubCodeInfo[]> = groupBy(SUB_CODES, (s) => s.subCode);
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list) list.push(item);
-    else out.set(k, [item]);
-  }
-  return out;
-}
 
 /** The catalog entry for an event name, or undefined when Recall may have added it since. */
 export function findEvent(name: string): EventInfo | undefined {
