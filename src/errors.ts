@@ -21,7 +21,9 @@ export type ErrorCode =
   | "E_INPUT_SHAPE"
   | "E_FIXTURE_MISSING"
   | "E_STDIN_UNAVAILABLE"
-  | "E_CAPTURE_BARE_BODY";
+  | "E_CAPTURE_BARE_BODY"
+  /** A meeting script that cannot be streamed (src/realtime/script-parse.ts). */
+  | "E_SCRIPT";
 
 
 export type ErrorDetails = Readonly<Record<string, string | number | boolean | null | readonly string[]>>;

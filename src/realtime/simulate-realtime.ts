@@ -1,0 +1,115 @@
+import { randomUUID } from "node:crypto";
+import type { Dispatcher } from "undici";
+import type { BodyFormat } from "../recall/body-format.js";
+import type { ScenarioStep } from "../recall/scenarios.js";
+import type { Outgoing } from "../simulate/engine.js";
+import type { HeaderChoice } from "../webhook/headers.js";
+import type { Signer } from "../webhook/sign.js";
+import { streamIdentity } from "./bodies.js";
+import { type EndpointSummary, type RealtimeEvent, transportOf } from "./endpoint.js";
+import { type RawAudio, RAW_MEDIA_EVENTS, expandScript } from "./frames.js";
+import { recordingSegments, streamHooks } from "./lifecycle.js";
+import { type MeetingScript, meetingScript } from "./script.js";
+import { RealtimeStream } from "./stream.js";
+
+/** The real-time part of simulate's options. */
+export interface RealtimeOptions {
+  /** Real-time endpoints, streamed to while each bot records: http(s):// webhook, ws(s):// WebSocket. */
+  readonly realtimeTo?: readonly (string | URL)[];
+  /** Event type globs the endpoints are subscribed to; default every event generated. */
+  readonly realtimeEvents?: readonly string[];
+  /** What is said and done; default meetingScript(). */
+  readonly script?: MeetingScript;
+  /** transcript.partial_data before each transcript.data. */
+  readonly partials?: boolean;
+  /** Raw audio (WebSocket endpoints only). */
+  readonly rawAudio?: RawAudio;
+  /** PNG video frames (WebSocket endpoints only). */
+  readonly video?: boolean;
+  /** Raw audio chunk length in ms; default 100. */
+  readonly chunkMs?: number;
+  /** The format of real-time bodies; default spaced (see body-format.ts). */
+  readonly realtimeFormat?: BodyFormat;
+  /** Retries, reconnections and failed endpoints, as they happen. */
+  readonly onRealtime?: (event: RealtimeEvent, botId: string) => void;
+}
+
+/** What one bot streamed, per endpoint. */
+export interface BotRealtime {
+  readonly botId: string;
+  readonly endpoints: readonly EndpointSummary[];
+}
+
+interface Shared {
+  readonly speed: number;
+  readonly signer: Signer;
+  readonly headers?: HeaderChoice;
+  readonly metadata?: Record<string, string>;
+  readonly dispatcher?: Dispatcher;
+  readonly timeoutMs?: number;
+  readonly extraHeaders?: Readonly<Record<string, string>>;
+  readonly signal?: AbortSignal;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export interface BotStreamPlan {
+  readonly steps: ScenarioStep[];
+  readonly recordingId: string;
+  readonly decorate: (index: number) => Pick<Outgoing, "before" | "after">;
+}
+
+export interface RealtimeRun {
+  forBot(botId: string, steps: readonly ScenarioStep[]): BotStreamPlan;
+  /** Waits for every stream to end and returns what each bot streamed. */
+  finish(): Promise<BotRealtime[]>;
+}
+
+/** Endpoint URLs checked: ws(s) or http(s); raw media needs a WebSocket endpoint (Recall refuses it on webhooks). */
+export function realtimeEndpoints(options: Pick<RealtimeOptions, "realtimeTo" | "rawAudio" | "video">): URL[] {
+  const urls = (options.realtimeTo ?? []).map((u) => (u instanceof URL ? u : new URL(u)));
+  for (const url of urls) {
+    if (!["http:", "https:", "ws:", "wss:"].includes(url.protocol)) throw new RangeError(`a real-time endpoint is http(s):// or ws(s)://, not ${url.href}`);
+  }
+  if ((options.rawAudio !== undefined || options.video) && !urls.some((u) => transportOf(u) === "websocket")) {
+    throw new RangeError(`raw media (${RAW_MEDIA_EVENTS.join(", ")}) goes to WebSocket endpoints only, and none was given`);
+  }
+  return urls;
+}
+
+/** Prepares the streams of a simulate run with real-time endpoints. */
+export async function prepareRealtime(options: RealtimeOptions, shared: Shared): Promise<RealtimeRun> {
+  const endpoints = realtimeEndpoints(options);
+  const script = options.script ?? (await meetingScript());
+  const frames = expandScript(script, {
+    partials: options.partials === true, video: options.video === true,
+    ...(options.rawAudio !== undefined && { rawAudio: options.rawAudio }), ...(options.chunkMs !== undefined && { chunkMs: options.chunkMs }),
+  });
+  const scriptMs = script.duration * 1000;
+  const finishes: (() => Promise<void>)[] = [];
+  const results: BotRealtime[] = [];
+  return {
+    forBot(botId, steps) {
+      const recordingId = randomUUID();
+      const planned = recordingSegments(steps, scriptMs);
+      const stream = new RealtimeStream({
+        script, frames, endpoints, identity: streamIdentity(botId, recordingId, shared.metadata), signer: shared.signer, speed: shared.speed,
+        ...optional({ ...shared, format: options.realtimeFormat, events: options.realtimeEvents }),
+        ...(options.onRealtime && { onEvent: (e: RealtimeEvent) => options.onRealtime!(e, botId) }),
+      });
+      const hooks = streamHooks(planned.segments, stream, (summaries) => { results.push({ botId, endpoints: summaries }); });
+      finishes.push(hooks.finish);
+      return { steps: planned.steps, recordingId, decorate: hooks.decorate };
+    },
+    async finish() {
+      await Promise.all(finishes.map((f) => f()));
+      return results;
+    },
+  };
+}
+
+/** The stream options that are set, without the ones that are undefined (exactOptionalPropertyTypes). */
+function optional(values: Record<string, unknown>): Record<string, never> {
+  const keep = ["headers", "dispatcher", "timeoutMs", "extraHeaders", "signal", "now", "sleep", "format", "events"];
+  return Object.fromEntries(Object.entries(values).filter(([k, v]) => keep.includes(k) && v !== undefined)) as Record<string, never>;
+}
