@@ -8,6 +8,7 @@ import type { CommandContext } from "./context.js";
 import { interruptSignal, startReportPrinter } from "./delivery-report.js";
 import { requireSecret } from "./options.js";
 import type { SimulateOptions } from "../simulate/simulate.js";
+import type { BotRealtime, RealtimeOptions } from "../realtime/simulate-realtime.js";
 
 /**
  * `simulate lifecycle` with no --to: a listener in this process, on a free port, with a secret made
@@ -19,6 +20,10 @@ export interface EmbeddedRun {
   readonly secret: string | undefined;
   /** The banner line for a run against this URL. */
   readonly banner: (url: string) => string;
+  /** The real-time options, streaming into the embedded listener's WebSocket URL unless endpoints were given. */
+  readonly realtime: (wsUrl: string) => Promise<RealtimeOptions>;
+  /** Prints what each bot streamed; false when an endpoint missed frames. */
+  readonly reportRealtime: (bots: readonly BotRealtime[]) => Promise<boolean>;
 }
 
 export async function runEmbedded(run: EmbeddedRun, reporter: Reporter, ctx: CommandContext): Promise<number> {
@@ -33,14 +38,17 @@ export async function runEmbedded(run: EmbeddedRun, reporter: Reporter, ctx: Com
       reporter.info(run.banner(listener.url));
     }
     // The listener prints what it receives; simulate prints only its failures, then the summary.
+    const realtime = await run.realtime(`${listener.url.replace(/^http/, "ws")}realtime`);
     const printer = await startReportPrinter(reporter, ctx, { url: listener.url, lanes: "bots", lines: "failures" });
     const report = await simulate({
-      ...run.library, to: listener.url, secret: signer, signal: interruptSignal(ctx),
+      ...run.library, ...realtime, to: listener.url, secret: signer, signal: interruptSignal(ctx),
       onDelivery: printer.onDelivery,
     });
     await listener.close();
     closed = true;
-    return printer.finish(report.summary);
+    const streamed = await run.reportRealtime(report.realtime);
+    const code = printer.finish(report.summary);
+    return code === 0 && !streamed ? 1 : code;
   } finally {
     if (!closed) await listener.close();
   }

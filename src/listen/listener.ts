@@ -13,6 +13,7 @@ import { type DeliveryRecord, decodeBody, encodeBody, Journal } from "../deliver
 import { type JournalScan, scanJournal } from "../deliveries/resume.js";
 import { ListenStats, type ListenSummary } from "./stats.js";
 import { Timeline } from "./timeline.js";
+import { type ReceivedFrame, type SocketChange, acceptWebSockets } from "./websocket.js";
 
 export interface ListenerOptions {
   readonly host?: string;
@@ -65,7 +66,9 @@ export type ListenerEvent =
   | { readonly type: "delivery"; readonly delivery: AcceptedDelivery }
   | { readonly type: "rejected"; readonly status: number; readonly path: string; readonly id: string | null; readonly reason: VerificationReason | Refusal["reason"] | "journal_failed"; readonly message: string; readonly at: number }
   | { readonly type: "forward"; readonly outcome: ForwardOutcome }
-  | { readonly type: "resumed"; readonly count: number; readonly journal: string };
+  | { readonly type: "resumed"; readonly count: number; readonly journal: string }
+  | { readonly type: "frame"; readonly frame: ReceivedFrame }
+  | { readonly type: "socket"; readonly change: SocketChange };
 
 export interface Listener {
   readonly url: string;
@@ -93,7 +96,9 @@ export async function startListener(options: ListenerOptions = {}): Promise<List
   for (const id of earlier.ids) timeline.markSeen(id);
   const journal = options.journalPath ? await Journal.open(options.journalPath) : null;
   const stats = new ListenStats(options.journalPath ?? null);
-  const routes = options.forward ?? [];
+  // ws:// targets take the WebSocket frames (websocket.ts); the others, the POSTs.
+  const isWs = (r: ForwardRoute): boolean => r.url.protocol === "ws:" || r.url.protocol === "wss:";
+  const routes = (options.forward ?? []).filter((r) => !isWs(r));
   const signer = options.signer ?? null;
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   let seq = 0;
@@ -184,6 +189,14 @@ export async function startListener(options: ListenerOptions = {}): Promise<List
     },
   });
 
+  const sockets = await acceptWebSockets(server.server, {
+    run, signer, skipVerify: options.skipVerify === true, toleranceSeconds: tolerance, now, forward: (options.forward ?? []).filter(isWs),
+    append: journal ? (record) => journal.append(record) : null,
+    onFrame: (frame) => emit({ type: "frame", frame }),
+    onSocket: (change) => emit({ type: "socket", change }),
+    onRejected: (path, id, reason, message) => { stats.countRejected(reason); emit({ type: "rejected", status: 401, path, id, reason, message, at: now() }); },
+  });
+
   const resumed = Promise.resolve(forwarder && options.journalPath ? resumeOwed(earlier.owed, routes, forwarder, emit, options.journalPath) : 0);
 
   const host = o.host.includes(":") ? `[${o.host}]` : o.host;
@@ -196,6 +209,7 @@ export async function startListener(options: ListenerOptions = {}): Promise<List
     resumed,
     async close() {
       await resumed;
+      await sockets.close();
       await server.close();
       await forwarder?.close();
       await ownPool?.destroy().catch(() => {});

@@ -8,13 +8,16 @@ import { hintFor } from "../webhook/deliver.js";
 import { renderDeliveryResult } from "./delivery.js";
 import { neutralize } from "./sanitize.js";
 import type { Style } from "./style.js";
+import { frameJson, realtimeText, renderFrame, renderSocket, socketJson } from "./realtime.js";
 
 /** `14:02:11 --> bot.fatal  8ef3d462  meeting_not_found: No meeting was found...  ✓ webhook-*  msg_...` */
 export function renderDelivery(d: AcceptedDelivery, style: Style): string {
   const p = d.parsed;
   const event = p.event !== null ? neutralize(p.event) : p.kind === "text" ? "(not JSON)" : "(no event)";
   const bot = p.botId !== null ? neutralize(p.botId.slice(0, 8)) : "-".padEnd(8);
-  const parts = [style.dim(clock(d.receivedAt)), style.dim("-->"), style.bold(event.padEnd(32)), style.dim(bot)];
+  // A real-time webhook's transcript or participant event reads as what was said or done.
+  const spoken = p.info?.channel === "realtime" ? realtimeText(p, style) : null;
+  const parts = [style.dim(clock(d.receivedAt)), style.dim("-->"), spoken ?? style.bold(event.padEnd(32)), style.dim(bot)];
   if (p.info === null && p.event !== null) parts.push(style.yellow("(unknown event)"));
   if (p.kind !== "json") parts.push(style.dim(preview(d.body)));
   if (p.code !== null && p.subCode !== null) {
@@ -31,9 +34,13 @@ export function renderDelivery(d: AcceptedDelivery, style: Style): string {
   return parts.join("  ");
 }
 
-/** The lines for any listener event. */
-export function renderListenerEvent(event: ListenerEvent, style: Style): string[] {
+/** The lines for any listener event; `seen` keeps the raw media streams already announced. */
+export function renderListenerEvent(event: ListenerEvent, style: Style, seen = new Set<string>()): string[] {
   switch (event.type) {
+    case "frame":
+      return renderFrame(event.frame, style, seen);
+    case "socket":
+      return renderSocket(event.change, style);
     case "delivery":
       return [renderDelivery(event.delivery, style)];
     case "rejected":
@@ -89,9 +96,10 @@ export function formatDelay(ms: number): string {
 
 /** Prints listener events through a reporter: NDJSON records, or lines for people. */
 export function listenerPrinter(reporter: Reporter): (event: ListenerEvent) => void {
+  const seen = new Set<string>();
   return (event) => {
     if (reporter.json) reporter.record(listenerRecord(event));
-    else for (const line of renderListenerEvent(event, reporter.out)) reporter.data(line);
+    else for (const line of renderListenerEvent(event, reporter.out, seen)) reporter.data(line);
   };
 }
 
@@ -121,5 +129,9 @@ export function listenerRecord(event: ListenerEvent): Record<string, unknown> {
     }
     case "resumed":
       return { type: "resumed", count: event.count, journal: event.journal };
+    case "frame":
+      return frameJson(event.frame);
+    case "socket":
+      return socketJson(event.change);
   }
 }
