@@ -108,11 +108,16 @@ async function start(options: ListenCommandOptions, parts: StartParts): Promise<
 /** `<url>` or `<glob>=<url>`. */
 export function parseRoutes(values: readonly string[]): ForwardRoute[] {
   return values.map((value) => {
-    if (/^https?:\/\//i.test(value)) return { pattern: null, url: parseUrl(value, "--forward-to") };
+    if (/^(https?|wss?):\/\//i.test(value)) return { pattern: null, url: forwardUrl(value) };
     const at = value.indexOf("=");
     if (at <= 0) throw new UsageError(`--forward-to takes <url> or '<event glob>=<url>', not "${value}": for example --forward-to 'bot.*=http://localhost:3000/hooks'.`);
-    return { pattern: value.slice(0, at).trim(), url: parseUrl(value.slice(at + 1).trim(), "--forward-to") };
+    return { pattern: value.slice(0, at).trim(), url: forwardUrl(value.slice(at + 1).trim()) };
   });
+}
+
+/** http(s):// takes the POSTs; ws(s):// takes the WebSocket frames, relayed byte for byte. */
+function forwardUrl(value: string): URL {
+  return /^wss?:\/\//i.test(value) ? new URL(value) : parseUrl(value, "--forward-to");
 }
 
 function chooseTunnel(options: ListenCommandOptions, deps: ListenDeps, reporter: Reporter): TunnelProvider | null {

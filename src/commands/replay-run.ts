@@ -27,6 +27,10 @@ export interface ReplayCommandOptions {
 export async function runReplay(inputs: readonly string[], options: ReplayCommandOptions, ctx: CommandContext): Promise<number> {
   const reporter = await reporterFor(ctx, options.json === true);
   if (options.to === undefined) throw new UsageError("replay needs --to <url>: for example --to http://localhost:3000/webhooks/recall.");
+  if (/^wss?:\/\//i.test(options.to)) {
+    const { runFrameReplay } = await import("./replay-frames-run.js");
+    return runFrameReplay(inputs, options, ctx, reporter);
+  }
   const url = parseUrl(options.to, "--to");
   if (options.raw && options.newId) throw new UsageError("--raw sends the captured headers as they are, so it cannot give a new id: drop one of them.");
   const secret = options.raw ? undefined : requireSecret(options.secret, (w) => reporter.warn(w));

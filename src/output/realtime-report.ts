@@ -7,8 +7,13 @@ import type { Style } from "./style.js";
 // What simulate reports of its real-time streams: each retry, reconnection and failed endpoint as
 // it happens (frames that went through are counted, not listed), then a tally per endpoint.
 
+/** A bot id's first 8 characters; a journal's connection (`<run>:ws3`) in full. */
+function label(id: string): string {
+  return neutralize(id.includes(":") ? id : id.slice(0, 8));
+}
+
 export function renderRealtimeEvent(event: RealtimeEvent, bot: string, style: Style): string[] {
-  const who = style.cyan(bot.slice(0, 8));
+  const who = style.cyan(label(bot));
   const url = neutralize(event.endpoint);
   switch (event.type) {
     case "attempt": {
@@ -44,7 +49,7 @@ export function renderRealtimeSummary(bots: readonly BotRealtime[], style: Style
       else if (e.retries) parts.push(`${e.retries} retries`);
       if (e.lost) parts.push(style.red(`${e.lost} lost`));
       const state = e.failed ? style.red("failed") : e.lost ? style.yellow("incomplete") : style.green("ok");
-      lines.push(`  ${style.cyan(bot.botId.slice(0, 8))}  ${neutralize(e.url)} (${e.transport})  ${parts.join(", ")}  ${state}`);
+      lines.push(`  ${style.cyan(label(bot.botId))}  ${neutralize(e.url)} (${e.transport})  ${parts.join(", ")}  ${state}`);
     }
   }
   return lines;

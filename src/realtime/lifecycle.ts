@@ -33,7 +33,8 @@ export function recordingSegments(steps: readonly ScenarioStep[], scriptMs: numb
   const segments: RecordingSegment[] = [];
   let fromMs = 0;
   starts.forEach((start, k) => {
-    const toMs = k === starts.length - 1 ? scriptMs : Math.round(fromMs + (scriptMs * weights[k]!) / total);
+    // The last period takes the frames due at the very end too (the last audio chunk ends there).
+    const toMs = k === starts.length - 1 ? scriptMs + 1 : Math.round(fromMs + (scriptMs * weights[k]!) / total);
     const end = start + 1 < steps.length ? start + 1 : null;
     if (end !== null) out[end] = { ...steps[end]!, delayMs: toMs - fromMs + TAIL_MS };
     segments.push({ start, end, fromMs, toMs });

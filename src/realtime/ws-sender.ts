@@ -30,7 +30,7 @@ export function signedUpgradeHeaders(signer: Signer | null, nowMs: number, famil
 export class WebSocketSender implements EndpointSender {
   readonly summary: EndpointSummary;
   readonly #options: WebSocketSenderOptions;
-  #queue: { event: string; body: string; done: () => void }[] = [];
+  #queue: { event: string; body: string | Buffer; done: () => void }[] = [];
   #working: Promise<void> | null = null;
   #connection: Promise<WebSocket | null> | null = null;
   #socket: WebSocket | null = null;
@@ -42,7 +42,8 @@ export class WebSocketSender implements EndpointSender {
     this.summary = emptySummary(options.url.href, "websocket");
   }
 
-  send(event: string, body: string): Promise<void> {
+  /** A string goes out as a text message, bytes as a binary one. */
+  send(event: string, body: string | Buffer): Promise<void> {
     return new Promise((done) => {
       this.#queue.push({ event, body, done });
       this.#working ??= this.#work().finally(() => { this.#working = null; });
@@ -80,7 +81,7 @@ export class WebSocketSender implements EndpointSender {
   }
 
   /** Writes one frame, reconnecting as Recall does; false when the endpoint failed or the run stopped. */
-  async #deliver(body: string): Promise<boolean> {
+  async #deliver(body: string | Buffer): Promise<boolean> {
     for (;;) {
       if (this.summary.failed || this.#options.signal?.aborted) return false;
       const socket = await (this.#connection ??= this.#connect(this.#opened));
