@@ -31,8 +31,10 @@ export interface WsReceiver {
   readonly url: string;
   readonly frames: WsFrame[];
   readonly upgrades: WsUpgrade[];
-  /** Resolves when a connection closes with this many frames received in all. */
+  /** Resolves when a connection closes. */
   closed(): Promise<void>;
+  /** Resolves once this many frames arrived in all. */
+  waitForFrames(count: number): Promise<WsFrame[]>;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function startWsReceiver(secret: string, options: WsReceiverOptions
   const frames: WsFrame[] = [];
   const upgrades: WsUpgrade[] = [];
   const closeWaiters: (() => void)[] = [];
+  let frameWaiters: { count: number; resolve: () => void }[] = [];
   const wss = new WebSocketServer({
     host: "127.0.0.1", port: 0,
     verifyClient: (info, done) => {
@@ -77,6 +80,7 @@ export async function startWsReceiver(secret: string, options: WsReceiverOptions
       const json = JSON.parse(data.toString("utf8")) as WsFrame["json"];
       frames.push({ connection, raw: data, isBinary, json });
       options.log?.push(`frame ${json.event}`);
+      frameWaiters = frameWaiters.filter((w) => (frames.length >= w.count ? (w.resolve(), false) : true));
       if (connection === 1 && options.dropAfter !== undefined && count === options.dropAfter) ws.terminate();
     });
     ws.on("close", () => { for (const w of closeWaiters.splice(0)) w(); });
@@ -87,6 +91,10 @@ export async function startWsReceiver(secret: string, options: WsReceiverOptions
     frames,
     upgrades,
     closed: () => new Promise((resolve) => closeWaiters.push(resolve)),
+    waitForFrames: async (count) => {
+      if (frames.length < count) await new Promise<void>((resolve) => frameWaiters.push({ count, resolve }));
+      return frames;
+    },
     close: () => new Promise((resolve) => {
       for (const client of wss.clients) client.terminate();
       wss.close(() => resolve());
