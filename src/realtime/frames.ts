@@ -84,7 +84,7 @@ function speechFrames(script: MeetingScript, partials: boolean): Frame[] {
     const speaker = { kind: "participant" as const, participant: u.speaker, chat: null, email: emailAt(script, u.speaker, u.at) };
     out.push({ atMs: ms(u.at), event: "participant_events.speech_on", spec: { ...speaker, at: u.at } });
     if (partials) {
-      for (let n = PARTIAL_EVERY; n < words.length; n += PARTIAL_EVERY) {
+      for (const n of partialLengths(words.length)) {
         out.push({ atMs: ms(words[n - 1]!.end + 0.2), event: "transcript.partial_data", spec: { kind: "transcript", participant: u.speaker, words: words.slice(0, n) } });
       }
     }
@@ -92,6 +92,14 @@ function speechFrames(script: MeetingScript, partials: boolean): Frame[] {
     out.push({ atMs: ms(end + FINAL_LATENCY), event: "transcript.data", spec: { kind: "transcript", participant: u.speaker, words } });
   }
   return out;
+}
+
+/** The word counts of an utterance's partials: every 3 words (every word when short); at least one. */
+export function partialLengths(words: number): number[] {
+  const step = words <= PARTIAL_EVERY ? 1 : PARTIAL_EVERY;
+  const out: number[] = [];
+  for (let n = step; n < words; n += step) out.push(n);
+  return out.length > 0 ? out : [words];
 }
 
 function emailAt(script: MeetingScript, participant: number, at: number): string | null {
