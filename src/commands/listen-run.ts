@@ -157,7 +157,7 @@ function announce(listener: Listener, a: Announcement, reporter: Reporter): void
     reporter.record({ type: "ready", local_url: listener.url, public_url: a.publicUrl, verify: a.verifying, journal: listener.journalPath, forward_to: forwardTo, events: a.events });
   }
   const s = reporter.err;
-  const lines = [`${s.bold("recall-hooks")} listening on ${s.cyan(listener.url)} ${s.dim("(POST to any path)")}`];
+  const lines = [`${s.bold("recall-hooks")} listening on ${s.cyan(listener.url)} ${s.dim("(POST or WebSocket, any path)")}`];
   if (a.publicUrl) {
     lines.push(`  public URL   ${s.cyan(a.publicUrl)}`);
     lines.push(`               paste it in Recall's dashboard: Webhooks > Add Endpoint, at https://<region>.recall.ai/dashboard/webhooks/ (us-east-1, us-west-2, eu-central-1, ap-northeast-1)`);

@@ -3,7 +3,9 @@ import type { Reporter } from "../output/reporter.js";
 import { splitPatterns } from "../recall/catalog.js";
 import type { RealtimeEvent } from "../realtime/endpoint.js";
 import type { BotRealtime, RealtimeOptions } from "../realtime/simulate-realtime.js";
-import { type MeetingScript, ScriptError } from "../realtime/script.js";
+import { type MeetingScript, ScriptError, formatScriptTime, meetingScript } from "../realtime/script.js";
+import { recordingSegments } from "../realtime/lifecycle.js";
+import { durationMs, findScenario, scenarioSteps } from "../recall/scenarios.js";
 import type { CommandContext } from "./context.js";
 import { readInput } from "./options.js";
 import type { SimulateCommandOptions } from "./simulate-run.js";
@@ -49,17 +51,33 @@ function parseEndpoint(value: string): URL {
   return url;
 }
 
+export interface RealtimeRunPlan {
+  readonly options: RealtimeOptions;
+  /** The lifecycle's length at speed 1 once its recording periods play the script; null without a stream. */
+  readonly lifecycleMs: number | null;
+}
+
 /** The library's real-time options for this run; `embedded` is the embedded listener's WebSocket URL. */
-export async function realtimeOptions(options: SimulateCommandOptions, ctx: CommandContext, reporter: Reporter, embedded?: string): Promise<RealtimeOptions> {
-  if (!wantsRealtime(options)) return {};
+export async function realtimeOptions(options: SimulateCommandOptions, ctx: CommandContext, reporter: Reporter, embedded?: string): Promise<RealtimeRunPlan> {
+  if (!wantsRealtime(options)) return { options: {}, lifecycleMs: null };
   const realtimeTo = options.realtimeTo?.length ? options.realtimeTo : embedded !== undefined ? [embedded] : [];
   const events = (options.realtimeEvents ?? []).flatMap(splitPatterns);
+  const script = options.script !== undefined ? await readScript(options.script, ctx) : await meetingScript();
+  const scenario = findScenario(options.scenario);
+  const steps = scenarioSteps(scenario, { artifacts: options.artifacts === true });
+  if (!scenario.recorded) reporter.warn(`Scenario "${scenario.name}" never reaches in_call_recording, so nothing is streamed: Recall streams only while a bot records.`);
+  if (!reporter.json) {
+    const people = script.participants.map((p) => p.name).join(", ");
+    reporter.info(`Real-time: ${script.utterances.length} utterances by ${people} (${formatScriptTime(script.duration)} of recording) -> ${realtimeTo.join(", ")}`);
+  }
   return {
-    realtimeTo, partials: options.partials === true, video: options.video === true, chunkMs: options.chunkMs,
-    ...(events.length > 0 && { realtimeEvents: events }),
-    ...(options.rawAudio !== undefined && { rawAudio: options.rawAudio }),
-    ...(options.script !== undefined && { script: await readScript(options.script, ctx) }),
-    onRealtime: realtimePrinter(reporter, await import("../output/realtime-report.js")),
+    options: {
+      realtimeTo, script, partials: options.partials === true, video: options.video === true, chunkMs: options.chunkMs,
+      ...(events.length > 0 && { realtimeEvents: events }),
+      ...(options.rawAudio !== undefined && { rawAudio: options.rawAudio }),
+      onRealtime: realtimePrinter(reporter, await import("../output/realtime-report.js")),
+    },
+    lifecycleMs: durationMs(recordingSegments(steps, script.duration * 1000).steps),
   };
 }
 

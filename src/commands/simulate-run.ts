@@ -49,7 +49,7 @@ export async function runSimulate(options: SimulateCommandOptions, ctx: CommandC
   if (options.to === undefined) {
     const { runEmbedded } = await import("./simulate-embedded.js");
     return runEmbedded({
-      library: libraryOptions(options), secret: options.secret, banner: (url) => banner(options, base, url),
+      library: libraryOptions(options), secret: options.secret, banner: (url, lifecycleMs) => banner(options, { ...base, lifecycleMs: lifecycleMs ?? base.lifecycleMs }, url),
       realtime: (wsUrl) => realtimeOptions(options, ctx, reporter, wsUrl), reportRealtime: (bots) => reportRealtime(bots, reporter),
     }, reporter, ctx);
   }
@@ -58,10 +58,10 @@ export async function runSimulate(options: SimulateCommandOptions, ctx: CommandC
   const { createDispatcher } = await import("../webhook/deliver.js");
   const dispatcher = await createDispatcher(ctx.env, { connections: poolSize(options.concurrency) });
   try {
-    if (!reporter.json) reporter.info(banner(options, base, url.href));
     const realtime = await realtimeOptions(options, ctx, reporter);
+    if (!reporter.json) reporter.info(banner(options, { ...base, lifecycleMs: realtime.lifecycleMs ?? base.lifecycleMs }, url.href));
     const printer = await startReportPrinter(reporter, ctx, { url: url.href, total: base.total, lanes: "bots" });
-    const report = await simulate({ ...libraryOptions(options), ...realtime, to: url, secret, onDelivery: printer.onDelivery, signal: interruptSignal(ctx), dispatcher });
+    const report = await simulate({ ...libraryOptions(options), ...realtime.options, to: url, secret, onDelivery: printer.onDelivery, signal: interruptSignal(ctx), dispatcher });
     const streamed = await reportRealtime(report.realtime, reporter);
     const code = printer.finish(report.summary);
     return code === 0 && !streamed ? 1 : code;

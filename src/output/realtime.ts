@@ -32,7 +32,8 @@ export function realtimeText(parsed: ParsedEvent, style: Style): string | null {
     const to = typeof chat["to"] === "string" ? ` to ${neutralize(chat["to"])}` : "";
     return `${style.cyan("·")} ${who} ${style.dim(`(chat${to})`)}: ${neutralize(typeof chat["text"] === "string" ? chat["text"] : "")}`;
   }
-  return `${style.cyan("·")} ${who} ${ACTIONS[action] ?? neutralize(action)}`;
+  const email = action === "update" && isObject(inner["participant"]) && typeof inner["participant"]["email"] === "string" ? ` (${neutralize(inner["participant"]["email"])})` : "";
+  return `${style.cyan("·")} ${who} ${ACTIONS[action] ?? neutralize(action)}${email}`;
 }
 
 /** Frames not printed one by one: raw media, speech on/off and partials (counted, totals on close). */
