@@ -51,7 +51,7 @@ describe("meeting scripts", () => {
       ['{"utterances": [{"at": -1, "speaker": "A", "text": "x"}]}', /utterances\[0\]\.at must be seconds/],
       ["{ not json", /not valid JSON/],
     ];
-    for (const [text, message] of cases) assert.throws(() => parseScript(text), (e: unknown) => e instanceof ScriptError && message.test(e.message) && e.exitCode === 2, text);
+    for (const [text, message] of cases) assert.throws(() => parseScript(text), (e: unknown) => e instanceof ScriptError && message.test(e.message) && e.code === "E_SCRIPT", text);
   });
 });
 

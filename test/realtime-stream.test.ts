@@ -53,19 +53,19 @@ describe("real-time streams to a real ws server and a real HTTP server", () => {
       assert.ok(ws.frames.every((f) => !f.isBinary));
       // Words put back together are the script, speaker by speaker, at both endpoints.
       assert.deepEqual(utterancesBySpeaker(ws.frames.map((f) => f.json)), scriptBySpeaker(script));
-      assert.deepEqual(utterancesBySpeaker(posts.map((r) => JSON.parse(r.body))), scriptBySpeaker(script));
+      assert.deepEqual(utterancesBySpeaker(posts.map((r) => JSON.parse(r.text))), scriptBySpeaker(script));
       // The same bot and recording as the status webhooks; one realtime_endpoint id per endpoint.
       const status = http.received.find((r) => r.event === "bot.in_call_recording")!;
       const botId = status.botId;
-      const recordingIds = new Set(http.received.filter((r) => r.event.startsWith("bot.")).map((r) => JSON.parse(r.body).data.recording?.id).filter(Boolean));
-      for (const f of [...ws.frames.map((x) => x.json), ...posts.map((r) => JSON.parse(r.body))]) {
+      const recordingIds = new Set(http.received.filter((r) => r.event.startsWith("bot.")).map((r) => JSON.parse(r.text).data.recording?.id).filter(Boolean));
+      for (const f of [...ws.frames.map((x) => x.json), ...posts.map((r) => JSON.parse(r.text))]) {
         assert.equal(f.data.bot.id, botId);
         assert.deepEqual(f.data.bot.metadata, {});
         assert.equal(typeof f.data.recording.id, "string");
         for (const key of ["realtime_endpoint", "recording", "bot"]) assert.equal(typeof f.data[key].metadata, "object");
       }
       assert.ok(recordingIds.size <= 1);
-      const endpointIds = new Set([ws.frames[0]!.json.data.realtime_endpoint.id, JSON.parse(posts[0]!.body).data.realtime_endpoint.id]);
+      const endpointIds = new Set([ws.frames[0]!.json.data.realtime_endpoint.id, JSON.parse(posts[0]!.text).data.realtime_endpoint.id]);
       assert.equal(endpointIds.size, 2);
       assert.equal(report.realtime.length, 1);
       assert.deepEqual(report.realtime[0]!.endpoints.map((e) => [e.transport, e.frames, e.lost, e.failed]), [["websocket", expected.length, 0, false], ["webhook", expected.length, 0, false]]);
