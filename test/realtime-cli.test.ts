@@ -44,7 +44,8 @@ describe("real-time from the command line (the built binary)", () => {
   it("listen as the WebSocket endpoint: a live transcript, every frame journaled, a forged upgrade refused with 401", async () => {
     const dir = await mkdtemp(join(tmpdir(), "rh-rtcli-"));
     const journal = join(dir, "journal.jsonl");
-    const listen = await ListenProcess.start(["--secret", secret, "--save", journal]);
+    const relayed = await startWsReceiver(secret);
+    const listen = await ListenProcess.start(["--secret", secret, "--save", journal, "--forward-to", relayed.url]);
     try {
       const ws = listen.ready.local_url.replace("http", "ws");
       const run = await runCli(["simulate", "lifecycle", "--to", listen.ready.local_url, "--realtime-to", `${ws}rt`, "--raw-audio", "mixed", "--speed", "0", "--secret", secret]);
@@ -56,6 +57,9 @@ describe("real-time from the command line (the built binary)", () => {
       const lines = (await readFile(journal, "utf8")).split("\n").filter((l) => l.includes('"type":"frame"'));
       assert.equal(lines.length, frames.length);
       assert.ok(frames.some((f) => f["event"] === "audio_mixed_raw.data" && f["body"] === undefined));
+      // --forward-to ws:// relays every frame to the app, over an upgrade signed afresh.
+      assert.equal((await relayed.waitForFrames(frames.length)).length, frames.length);
+      assert.ok(relayed.upgrades.length === 1 && relayed.upgrades[0]!.verified);
       assert.equal(await upgradeStatus(`${ws}rt`, signedUpgradeHeaders(new Signer(generateSecret()), Date.now())), 401);
       const rejected = await listen.waitFor((r) => r.type === "event" && r["status"] === 401);
       assert.equal(rejected["reason"], "no_matching_signature");
@@ -72,6 +76,7 @@ describe("real-time from the command line (the built binary)", () => {
       }
     } finally {
       await listen.stop();
+      await relayed.close();
     }
   });
 
