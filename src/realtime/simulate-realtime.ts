@@ -1,16 +1,13 @@
 import { randomUUID } from "node:crypto";
-import type { Dispatcher } from "undici";
 import type { BodyFormat } from "../recall/body-format.js";
 import type { ScenarioStep } from "../recall/scenarios.js";
 import type { Outgoing } from "../simulate/engine.js";
-import type { HeaderChoice } from "../webhook/headers.js";
-import type { Signer } from "../webhook/sign.js";
 import { streamIdentity } from "./bodies.js";
 import { type EndpointSummary, type RealtimeEvent, transportOf } from "./endpoint.js";
 import { type RawAudio, RAW_MEDIA_EVENTS, expandScript } from "./frames.js";
 import { recordingSegments, streamHooks } from "./lifecycle.js";
 import { type MeetingScript, meetingScript } from "./script.js";
-import { RealtimeStream } from "./stream.js";
+import { RealtimeStream, type RealtimeStreamOptions } from "./stream.js";
 
 /** The real-time part of simulate's options. */
 export interface RealtimeOptions {
@@ -40,18 +37,10 @@ export interface BotRealtime {
   readonly endpoints: readonly EndpointSummary[];
 }
 
-interface Shared {
-  readonly speed: number;
-  readonly signer: Signer;
-  readonly headers?: HeaderChoice;
+/** What the streams take from simulate's own options. */
+type Shared = Omit<RealtimeStreamOptions, "script" | "frames" | "endpoints" | "identity" | "events" | "format" | "onEvent" | "uuid"> & {
   readonly metadata?: Record<string, string>;
-  readonly dispatcher?: Dispatcher;
-  readonly timeoutMs?: number;
-  readonly extraHeaders?: Readonly<Record<string, string>>;
-  readonly signal?: AbortSignal;
-  readonly now?: () => number;
-  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-}
+};
 
 export interface BotStreamPlan {
   readonly steps: ScenarioStep[];
@@ -92,9 +81,11 @@ export async function prepareRealtime(options: RealtimeOptions, shared: Shared):
     forBot(botId, steps) {
       const recordingId = randomUUID();
       const planned = recordingSegments(steps, scriptMs);
+      const { metadata, ...common } = shared;
       const stream = new RealtimeStream({
-        script, frames, endpoints, identity: streamIdentity(botId, recordingId, shared.metadata), signer: shared.signer, speed: shared.speed,
-        ...optional({ ...shared, format: options.realtimeFormat, events: options.realtimeEvents }),
+        ...common, script, frames, endpoints, identity: streamIdentity(botId, recordingId, metadata),
+        ...(options.realtimeFormat && { format: options.realtimeFormat }),
+        ...(options.realtimeEvents && { events: options.realtimeEvents }),
         ...(options.onRealtime && { onEvent: (e: RealtimeEvent) => options.onRealtime!(e, botId) }),
       });
       const hooks = streamHooks(planned.segments, stream, (summaries) => { results.push({ botId, endpoints: summaries }); });
@@ -106,10 +97,4 @@ export async function prepareRealtime(options: RealtimeOptions, shared: Shared):
       return results;
     },
   };
-}
-
-/** The stream options that are set, without the ones that are undefined (exactOptionalPropertyTypes). */
-function optional(values: Record<string, unknown>): Record<string, never> {
-  const keep = ["headers", "dispatcher", "timeoutMs", "extraHeaders", "signal", "now", "sleep", "format", "events"];
-  return Object.fromEntries(Object.entries(values).filter(([k, v]) => keep.includes(k) && v !== undefined)) as Record<string, never>;
 }
