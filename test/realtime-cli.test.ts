@@ -33,7 +33,7 @@ describe("real-time from the command line (the built binary)", () => {
   it("simulate lifecycle --realtime shows the meeting's live transcript in the terminal", async () => {
     const { code, stdout, stderr } = await runCli(["simulate", "lifecycle", "--realtime", "--speed", "0"]);
     assert.equal(code, 0, stderr);
-    const said = stdout.split("\n").flatMap((l) => { const m = /^\d\d:\d\d:\d\d {2}(\w+: .*)$/.exec(l); return m ? [m[1]] : []; });
+    const said = stdout.split("\n").flatMap((l) => { const m = /^\d\d:\d\d:\d\d {2}(\w+: .*) {2}[0-9a-f]{8}$/.exec(l); return m ? [m[1]] : []; });
     assert.deepEqual(said, await spokenLines());
     assert.match(stdout, /WebSocket \/realtime open {2}✓ webhook-\*/);
     assert.match(stdout, /· Alan joined/);
@@ -96,7 +96,7 @@ describe("real-time from the command line (the built binary)", () => {
       assert.equal(run.code, 0, run.stderr);
       await closed;
       const text = out.join("\n");
-      assert.ok(out.some((l) => l.endsWith(last)), text);
+      assert.ok(out.some((l) => l.includes(`  ${last}  `)), text);
       assert.equal(out.filter((l) => /audio_separate_raw\.data/.test(l) && /streaming/.test(l)).length, 3);
       assert.match(text, /closed \(1000\) after \d+ frames: audio_separate_raw\.data \d+/);
     } finally {

@@ -78,6 +78,19 @@ describe("listen as a real-time WebSocket endpoint", () => {
     }
   });
 
+  it("--events: only the matching frames are reported; every frame is journaled", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "rh-rt-"));
+    const journalPath = join(dir, "journal.jsonl");
+    const events: ListenerEvent[] = [];
+    const listener = await startListener({ port: 0, signer: new Signer(secret), journalPath, events: ["transcript.data"], onEvent: (e) => events.push(e) });
+    await simulate({ to: listener.url, secret, speed: 0, realtimeTo: [`${listener.url.replace("http", "ws")}rt`] });
+    await listener.close();
+    const reported = events.flatMap((e) => (e.type === "frame" ? [e.frame.parsed.event] : []));
+    assert.deepEqual(new Set(reported), new Set(["transcript.data"]));
+    assert.equal(reported.length, 22);
+    assert.equal(readFrames(await readFile(journalPath)).length, expandScript(await meetingScript()).length);
+  });
+
   it("a forged or unsigned upgrade gets 401 and no connection; --skip-verify lets it in", async () => {
     const events: ListenerEvent[] = [];
     const listener = await startListener({ port: 0, signer: new Signer(secret), journalPath: null, onEvent: (e) => events.push(e) });

@@ -22,8 +22,8 @@ describe("the live view of real-time traffic", () => {
     const seen = new Set<string>();
     const clock = new Date(AT).toTimeString().slice(0, 8);
     const words = [{ text: "Hello" }, { text: "everyone" }];
-    assert.deepEqual(renderFrame(frame(envelope("transcript.data", { words, participant })), PLAIN, seen), [`${clock}  Ada: Hello everyone`]);
-    assert.deepEqual(renderFrame(frame(envelope("participant_events.join", { participant, data: null })), PLAIN, seen), [`${clock}  · Ada joined`]);
+    assert.deepEqual(renderFrame(frame(envelope("transcript.data", { words, participant })), PLAIN, seen), [`${clock}  Ada: Hello everyone  8c1f2a3b`]);
+    assert.deepEqual(renderFrame(frame(envelope("participant_events.join", { participant, data: null })), PLAIN, seen), [`${clock}  · Ada joined  8c1f2a3b`]);
     assert.deepEqual(renderFrame(frame(envelope("participant_events.chat_message", { participant, data: { text: "hi\u001b[2J", to: "everyone" } })), PLAIN, seen).length, 1);
     assert.doesNotMatch(renderFrame(frame(envelope("participant_events.chat_message", { participant, data: { text: "hi\u001b[2J", to: "everyone" } })), PLAIN, seen)[0]!, /\u001b/);
     // Speech on/off and partials are counted, not printed.
@@ -36,7 +36,7 @@ describe("the live view of real-time traffic", () => {
     const chunk = frame(envelope("audio_separate_raw.data", { buffer: "AAAA", timestamp: { relative: 0, absolute: "x" }, participant }));
     const first = renderFrame(chunk, PLAIN, seen);
     assert.equal(first.length, 1);
-    assert.match(first[0]!, /▸ audio_separate_raw\.data \(Ada\) streaming/);
+    assert.match(first[0]!, /▸ audio_separate_raw\.data \(Ada\) streaming \(counted; totals when the connection closes\) {2}8c1f2a3b$/);
     assert.deepEqual(renderFrame(chunk, PLAIN, seen), []);
     assert.equal(renderFrame(frame(envelope("audio_separate_raw.data", { buffer: "AAAA", participant }), "run:ws2"), PLAIN, seen).length, 1);
     const closed = renderSocket({ state: "closed", connection: "run:ws1", path: "/rt", at: AT, verified: true, scheme: "webhook", id: "msg_1", code: 1000, frames: 1201, byEvent: { "audio_separate_raw.data": 1200, "transcript.data": 1 } }, PLAIN);

@@ -190,7 +190,7 @@ export async function startListener(options: ListenerOptions = {}): Promise<List
   });
 
   const sockets = await acceptWebSockets(server.server, {
-    run, signer, skipVerify: options.skipVerify === true, toleranceSeconds: tolerance, now, forward: (options.forward ?? []).filter(isWs),
+    run, signer, skipVerify: options.skipVerify === true, toleranceSeconds: tolerance, now, forward: (options.forward ?? []).filter(isWs), events: options.events ?? [],
     append: journal ? (record) => journal.append(record) : null,
     onFrame: (frame) => emit({ type: "frame", frame }),
     onSocket: (change) => emit({ type: "socket", change }),

@@ -59,6 +59,8 @@ export interface WebSocketIntakeOptions {
   readonly skipVerify: boolean;
   readonly toleranceSeconds: number;
   readonly now: () => number;
+  /** Event type globs: only these frames are reported and relayed (all are journaled). */
+  readonly events: readonly string[];
   /** ws:// routes; pattern routes relay only the frames whose event matches. */
   readonly forward: readonly ForwardRoute[];
   readonly append: ((record: object) => Promise<void>) | null;
@@ -128,6 +130,7 @@ function serve(ws: WebSocket, base: Base, headers: Record<string, string[]>, opt
     // In order: a frame is on disk before it is reported or relayed.
     chain = chain.then(async () => {
       if (options.append) await options.append(frameRecord(frame, base.verified));
+      if (options.events.length > 0 && (parsed.event === null || !matchesAny(parsed.event, options.events))) return;
       options.onFrame(frame);
       for (const { route, relay } of relays) {
         if (route.pattern === null || (parsed.event !== null && matchesAny(parsed.event, [route.pattern]))) relay.send(bytes, binary);

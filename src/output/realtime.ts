@@ -46,16 +46,18 @@ export function isCounted(event: string | null): boolean {
 export function renderFrame(frame: ReceivedFrame, style: Style, seen: Set<string>): string[] {
   const event = frame.parsed.event;
   const at = style.dim(clock(frame.receivedAt));
+  // The bot, dim at the end: several bots can stream into one listener.
+  const bot = frame.parsed.botId !== null ? `  ${style.dim(neutralize(frame.parsed.botId.slice(0, 8)))}` : "";
   if (!isCounted(event)) {
     const text = realtimeText(frame.parsed, style);
-    return [`${at}  ${text ?? style.bold(neutralize(event ?? "(no event)"))}`];
+    return [`${at}  ${text ?? style.bold(neutralize(event ?? "(no event)"))}${bot}`];
   }
   if (event === null || !RAW_MEDIA_EVENTS.includes(event)) return [];
   const key = `${frame.connection} ${event} ${streamOf(frame.parsed)}`;
   if (seen.has(key)) return [];
   seen.add(key);
   const who = streamOf(frame.parsed);
-  return [`${at}  ${style.magenta("▸")} ${event}${who ? ` (${neutralize(who)})` : ""} streaming ${style.dim("(counted; totals when the connection closes)")}`];
+  return [`${at}  ${style.magenta("▸")} ${event}${who ? ` (${neutralize(who)})` : ""} streaming ${style.dim("(counted; totals when the connection closes)")}${bot}`];
 }
 
 /** The participant a separate stream belongs to, or "" for a mixed one. */
