@@ -74,6 +74,8 @@ export async function acceptWebSockets(server: Server, options: WebSocketIntakeO
   const { WebSocketServer: Wss } = await import("ws");
   const wss: WebSocketServer = new Wss({ noServer: true, maxPayload: 16 * 1024 * 1024 });
   let connections = 0;
+  // Each connection's frames still being journaled and reported; close() waits for them.
+  const draining = new Set<Promise<void>>();
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const path = req.url ?? "/";
     const headers = req.headersDistinct as Record<string, string[]>;
@@ -94,7 +96,9 @@ export async function acceptWebSockets(server: Server, options: WebSocketIntakeO
     wss.handleUpgrade(req, socket, head, (ws) => {
       const base = { connection, path, verified, scheme: seen.family, id: seen.id };
       options.onSocket({ ...base, state: "open", at: options.now() });
-      serve(ws, base, headers, options);
+      const done = serve(ws, base, headers, options);
+      draining.add(done);
+      void done.finally(() => draining.delete(done));
     });
   };
   server.on("upgrade", onUpgrade);
@@ -107,6 +111,7 @@ export async function acceptWebSockets(server: Server, options: WebSocketIntakeO
         setTimeout(() => ws.terminate(), 1_000).unref();
       }));
       await Promise.all(closing);
+      await Promise.all([...draining]);
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
@@ -114,8 +119,8 @@ export async function acceptWebSockets(server: Server, options: WebSocketIntakeO
 
 type Base = Pick<SocketChange, "connection" | "path" | "verified" | "scheme" | "id">;
 
-/** One connection: journal, report and relay each frame in arrival order. */
-function serve(ws: WebSocket, base: Base, headers: Record<string, string[]>, options: WebSocketIntakeOptions): void {
+/** One connection: journal, report and relay each frame in arrival order; resolves once it closed and all is done. */
+function serve(ws: WebSocket, base: Base, headers: Record<string, string[]>, options: WebSocketIntakeOptions): Promise<void> {
   let seq = 0;
   let chain = Promise.resolve();
   const byEvent: Record<string, number> = {};
@@ -141,10 +146,14 @@ function serve(ws: WebSocket, base: Base, headers: Record<string, string[]>, opt
     });
   });
   ws.on("error", () => {});
-  ws.once("close", (code) => {
-    void chain.then(() => {
-      for (const { relay } of relays) relay.close();
-      options.onSocket({ ...base, state: "closed", at: options.now(), code, frames: seq, byEvent });
+  return new Promise((resolve) => {
+    ws.once("close", (code) => {
+      void chain.then(async () => {
+        options.onSocket({ ...base, state: "closed", at: options.now(), code, frames: seq, byEvent });
+        // The app's connections close once what they were owed is written.
+        await Promise.all(relays.map(({ relay }) => relay.close()));
+        resolve();
+      });
     });
   });
 }
@@ -159,7 +168,8 @@ export function frameRecord(frame: ReceivedFrame, verified: boolean | null): Rec
 
 interface Relay {
   send(data: Buffer, binary: boolean): void;
-  close(): void;
+  /** Closes once the frames waiting are written; resolves when closed (or given up). */
+  close(): Promise<void>;
 }
 
 /**
@@ -171,6 +181,8 @@ function openRelay(target: URL, headers: Record<string, string[]>, base: Base, o
   let socket: WebSocket | null = null;
   let failed = false;
   let closeWhenOpen = false;
+  let settle: () => void = () => {};
+  const settled = new Promise<void>((resolve) => { settle = resolve; });
   const fail = (message: string): void => {
     if (failed) return;
     failed = true;
@@ -187,7 +199,10 @@ function openRelay(target: URL, headers: Record<string, string[]>, base: Base, o
       for (const m of waiting.splice(0)) ws.send(m.data, { binary: m.binary });
       if (closeWhenOpen) ws.close(1000);
     });
-    ws.once("close", (code) => { if (!closeWhenOpen && code !== 1000) fail(`the app closed the connection (${code})`); });
+    ws.once("close", (code) => {
+      if (!closeWhenOpen && code !== 1000) fail(`the app closed the connection (${code})`);
+      settle();
+    });
   });
   return {
     send(data, binary) {
@@ -198,6 +213,11 @@ function openRelay(target: URL, headers: Record<string, string[]>, base: Base, o
     close() {
       closeWhenOpen = true;
       if (socket !== null) socket.close(1000);
+      else if (failed) settle();
+      const current = socket;
+      // An app that never completes the closing handshake does not hold the listener.
+      setTimeout(() => { current?.terminate(); settle(); }, 2_000).unref();
+      return settled;
     },
   };
 }
