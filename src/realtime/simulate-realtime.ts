@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { BodyFormat } from "../recall/body-format.js";
 import type { ScenarioStep } from "../recall/scenarios.js";
 import type { Outgoing } from "../simulate/engine.js";
+import { createDispatcher } from "../webhook/deliver.js";
 import { streamIdentity } from "./bodies.js";
 import { type EndpointSummary, type RealtimeEvent, transportOf } from "./endpoint.js";
 import { type RawAudio, RAW_MEDIA_EVENTS, expandScript } from "./frames.js";
@@ -75,13 +76,17 @@ export async function prepareRealtime(options: RealtimeOptions, shared: Shared):
     ...(options.rawAudio !== undefined && { rawAudio: options.rawAudio }), ...(options.chunkMs !== undefined && { chunkMs: options.chunkMs }),
   });
   const scriptMs = script.duration * 1000;
+  // Real-time webhooks go through the run's pool; without one, a pool of our own, closed at the end.
+  const webhooks = endpoints.some((u) => transportOf(u) === "webhook");
+  const ownPool = webhooks && shared.dispatcher === undefined ? await createDispatcher({}, { connections: 8 }) : null;
+  const streamShared: Shared = ownPool ? { ...shared, dispatcher: ownPool } : shared;
   const finishes: (() => Promise<void>)[] = [];
   const results: BotRealtime[] = [];
   return {
     forBot(botId, steps) {
       const recordingId = randomUUID();
       const planned = recordingSegments(steps, scriptMs);
-      const { metadata, ...common } = shared;
+      const { metadata, ...common } = streamShared;
       const stream = new RealtimeStream({
         ...common, script, frames, endpoints, identity: streamIdentity(botId, recordingId, metadata),
         ...(options.realtimeFormat && { format: options.realtimeFormat }),
@@ -93,7 +98,11 @@ export async function prepareRealtime(options: RealtimeOptions, shared: Shared):
       return { steps: planned.steps, recordingId, decorate: hooks.decorate };
     },
     async finish() {
-      await Promise.all(finishes.map((f) => f()));
+      try {
+        await Promise.all(finishes.map((f) => f()));
+      } finally {
+        await ownPool?.close();
+      }
       return results;
     },
   };

@@ -76,8 +76,14 @@ export async function simulate(options: SimulateOptions): Promise<SimulateReport
       ...(options.reorder !== undefined && { reorder: options.reorder }),
     }),
   }));
-  const report = await sendLanes(lanes, { ...options, url: options.to, signer, speed });
-  const streamed = (await realtime?.finish()) ?? [];
+  let streamed: BotRealtime[] = [];
+  let report: RunReport;
+  try {
+    report = await sendLanes(lanes, { ...options, url: options.to, signer, speed });
+  } finally {
+    // The streams end with the run, whatever happened to it.
+    streamed = (await realtime?.finish()) ?? [];
+  }
   const failed = new Set(report.summary.failedLanes);
   const sent = new Set(report.deliveries.map((d) => d.lane));
   const bots = specs.map((spec) => ({ botId: spec.botId, scenario: spec.scenario, ok: sent.has(spec.botId) && !failed.has(spec.botId) }));
