@@ -36,6 +36,8 @@ export class WebSocketSender implements EndpointSender {
   #socket: WebSocket | null = null;
   #opened = false;
   #closing = false;
+  /** Cuts a reconnection wait short once the stream has ended. */
+  readonly #stop = new AbortController();
 
   constructor(options: WebSocketSenderOptions) {
     this.#options = options;
@@ -53,7 +55,8 @@ export class WebSocketSender implements EndpointSender {
   async close(): Promise<void> {
     while (this.#working) await this.#working;
     this.#closing = true;
-    // A reconnection under way (the server dropped the connection after the last frame) ends first.
+    // A reconnection under way (the server dropped the connection after the last frame) is not needed now.
+    this.#stop.abort();
     await this.#connection;
     const socket = this.#socket;
     if (socket === null) return;
@@ -99,7 +102,8 @@ export class WebSocketSender implements EndpointSender {
     const { default: WebSocketClass } = await import("ws");
     for (let attempt = 1; ; attempt++) {
       const isReconnect = reconnecting || attempt > 1;
-      if (isReconnect) await o.sleep(scaled(WEBSOCKET_RECONNECT.intervalMs, o.speed), o.signal);
+      const signal = o.signal ? AbortSignal.any([o.signal, this.#stop.signal]) : this.#stop.signal;
+      if (isReconnect) await o.sleep(scaled(WEBSOCKET_RECONNECT.intervalMs, o.speed), signal);
       if (o.signal?.aborted || this.#closing) return null;
       this.summary.connections += 1;
       const outcome = await this.#open(WebSocketClass);
