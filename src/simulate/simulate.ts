@@ -93,8 +93,9 @@ export async function simulate(options: SimulateOptions): Promise<SimulateReport
 async function startRealtime(options: SimulateOptions, signer: Signer, speed: number): Promise<RealtimeRun | null> {
   if (options.realtimeTo === undefined || options.realtimeTo.length === 0) return null;
   const { prepareRealtime } = await import("../realtime/simulate-realtime.js");
-  const { headers, metadata, dispatcher, timeoutMs, extraHeaders, signal, now, sleep } = options;
-  const shared = Object.fromEntries(Object.entries({ headers, metadata, dispatcher, timeoutMs, extraHeaders, signal, now, sleep }).filter(([, v]) => v !== undefined));
+  // Not `headers`: Recall signs real-time traffic with webhook-* headers only (recall-webhooks.md §0).
+  const { metadata, dispatcher, timeoutMs, extraHeaders, signal, now, sleep } = options;
+  const shared = Object.fromEntries(Object.entries({ metadata, dispatcher, timeoutMs, extraHeaders, signal, now, sleep }).filter(([, v]) => v !== undefined));
   return prepareRealtime(options, { speed, signer, ...shared });
 }
 
