@@ -62,7 +62,8 @@ export function streamHooks(segments: readonly RecordingSegment[], stream: Realt
       const ended = segments.find((s) => s.end === index);
       return {
         ...(started && { after: () => { if (!playing.has(started)) playing.set(started, stream.play(started.fromMs, started.toMs)); } }),
-        ...(ended && { before: async () => { await playing.get(ended); if (ended === last) await close(); } }),
+        // With --reorder the period can end before it started: then the stream ends with the run.
+        ...(ended && { before: async () => { await playing.get(ended); if (ended === last && playing.has(ended)) await close(); } }),
       };
     },
     // Whatever the lifecycle did (a period never started, an abort), the stream ends with the run.
