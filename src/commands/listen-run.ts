@@ -138,11 +138,21 @@ async function start(options: ListenCommandOptions, parts: StartParts): Promise<
 /** `<url>` or `<glob>=<url>`. */
 export function parseRoutes(values: readonly string[]): ForwardRoute[] {
   return values.map((value) => {
-    if (/^https?:\/\//i.test(value)) return { pattern: null, url: parseUrl(value, "--forward-to") };
+    if (/^(https?|wss?):\/\//i.test(value)) return { pattern: null, url: forwardUrl(value) };
     const at = value.indexOf("=");
     if (at <= 0) throw new UsageError(`--forward-to takes <url> or '<event glob>=<url>', not "${value}": for example --forward-to 'bot.*=http://localhost:3000/hooks'.`);
-    return { pattern: value.slice(0, at).trim(), url: parseUrl(value.slice(at + 1).trim(), "--forward-to") };
+    return { pattern: value.slice(0, at).trim(), url: forwardUrl(value.slice(at + 1).trim()) };
   });
+}
+
+/** http(s):// takes the POSTs; ws(s):// takes the WebSocket frames, relayed byte for byte. */
+function forwardUrl(value: string): URL {
+  if (!/^wss?:\/\//i.test(value)) return parseUrl(value, "--forward-to");
+  try {
+    return new URL(value);
+  } catch {
+    throw new UsageError(`--forward-to takes a full URL such as ws://localhost:3000/realtime, not "${value}".`);
+  }
 }
 
 function chooseTunnel(options: ListenCommandOptions, deps: ListenDeps, warn: (warning: string) => void): TunnelProvider | null {
@@ -182,7 +192,7 @@ function announce(listener: Listener, a: Announcement, reporter: Reporter): void
     reporter.record({ type: "ready", local_url: listener.url, public_url: a.publicUrl, verify: a.verifying, journal: listener.journalPath, forward_to: forwardTo, events: a.events });
   }
   const s = reporter.err;
-  const lines = [`${s.bold("recall-hooks")} listening on ${s.cyan(listener.url)} ${s.dim("(POST to any path)")}`];
+  const lines = [`${s.bold("recall-hooks")} listening on ${s.cyan(listener.url)} ${s.dim("(POST or WebSocket, any path)")}`];
   if (a.publicUrl) {
     lines.push(`  public URL   ${s.cyan(a.publicUrl)}`);
     lines.push(`               paste it in Recall's dashboard: Webhooks > Add Endpoint, at https://<region>.recall.ai/dashboard/webhooks/ (us-east-1, us-west-2, eu-central-1, ap-northeast-1)`);
