@@ -14,6 +14,8 @@ export type ErrorCode =
   | "E_SCENARIO_UNKNOWN"
   | "E_SCENARIO_FIXED"
   | "E_SUB_CODE_UNKNOWN"
+  | "E_SUB_CODE_OTHER"
+  | "E_SUB_CODE_NONE"
   | "E_INPUT_MISSING"
   | "E_INPUT_UNREADABLE"
   | "E_INPUT_EMPTY_FOLDER"
@@ -21,7 +23,15 @@ export type ErrorCode =
   | "E_INPUT_SHAPE"
   | "E_FIXTURE_MISSING"
   | "E_STDIN_UNAVAILABLE"
-  | "E_CAPTURE_BARE_BODY";
+  | "E_CAPTURE_BARE_BODY"
+  | "E_JOURNAL_IS_FOLDER"
+  | "E_JOURNAL_PARENT_NOT_FOLDER"
+  | "E_JOURNAL_NOT_WRITABLE"
+  | "E_CHECK_UNKNOWN"
+  /** A meeting script that cannot be streamed (src/realtime/script-parse.ts). */
+  | "E_SCRIPT"
+  /** The emulator's state file exists but is not one it wrote (src/emulate/persist.ts). */
+  | "E_STATE_FILE";
 
 
 export type ErrorDetails = Readonly<Record<string, string | number | boolean | null | readonly string[]>>;

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startEmulator, type Emulator } from "../src/emulate/emulator.js";
-import { defaultMeeting } from "../src/emulate/meeting.js";
+import { meetingScript, wordsOf } from "../src/realtime/script.js";
 import { generateSecret } from "../src/webhook/secret.js";
 import { MEET, recallClient, WebhookApp } from "./helpers/emulate.js";
+import { startWsReceiver, type WsReceiver } from "./helpers/ws-receiver.js";
 
 // The emulator driven only through HTTP, as an app drives Recall: create, receive webhooks (verified
 // with svix), read back, download.
@@ -12,14 +13,16 @@ const secret = generateSecret();
 
 describe("emulate: a bot's lifecycle, seen by an app", () => {
   let app: WebhookApp;
+  let ws: WsReceiver;
   let emu: Emulator;
   let call: ReturnType<typeof recallClient>;
   before(async () => {
     app = await WebhookApp.start(secret);
+    ws = await startWsReceiver(secret);
     emu = await startEmulator({ speed: 0, secret, webhookTo: [app.url] });
     call = recallClient(emu.url, emu.apiKey);
   });
-  after(async () => { await emu.close(); await app.close(); });
+  after(async () => { await emu.close(); await app.close(); await ws.close(); });
 
   it("create -> every webhook verifies; status_changes equal the bot webhooks in order, with matching timestamps", async () => {
     const created = await call("POST", "/api/v1/bot/", {
@@ -29,7 +32,7 @@ describe("emulate: a bot's lifecycle, seen by an app", () => {
         audio_mixed_raw: {},
         realtime_endpoints: [
           { type: "webhook", url: `${app.url}?realtime=1`, events: ["transcript.data", "participant_events.join"] },
-          { type: "websocket", url: "ws://127.0.0.1:9/ws", events: ["audio_mixed_raw.data"] },
+          { type: "websocket", url: ws.url, events: ["audio_mixed_raw.data", "transcript.data"] },
         ],
       },
     });
@@ -65,6 +68,32 @@ describe("emulate: a bot's lifecycle, seen by an app", () => {
     assert.deepEqual(recordingHook.body.data["recording"].metadata, { source: "test" });
     assert.equal(read.recordings.length, 1);
     assert.equal(read.recordings[0].status.code, "done");
+
+    // The real-time endpoints got the meeting script while the bot recorded, with the bot's and the recording's ids.
+    const recording = read.recordings[0];
+    const full = (await call("GET", `/api/v1/recording/${recording.id}/`)).json;
+    const [hookEndpoint, wsEndpoint] = full.realtime_endpoints.map((e: { id: string }) => e.id);
+    const streamed = mine.filter((h) => h.body.data["realtime_endpoint"] !== undefined);
+    assert.deepEqual([...new Set(streamed.map((h) => h.event))].sort(), ["participant_events.join", "transcript.data"]);
+    assert.ok(streamed.every((h) => h.body.data["recording"].id === recording.id && h.body.data["realtime_endpoint"].id === hookEndpoint));
+    assert.ok(streamed.every((h) => h.body.data["transcript"] === undefined || h.body.data["transcript"].id === recording.media_shortcuts.transcript.id));
+    const recordingAt = events.indexOf("bot.in_call_recording");
+    const endedAt = events.indexOf("bot.call_ended");
+    assert.ok(streamed.every((h) => mine.indexOf(h) > recordingAt && mine.indexOf(h) < endedAt), "streamed while in_call_recording, before call_ended");
+    await emu.idle(); // the streams have ended: the WebSocket closed after its last frame
+    const frames = ws.frames.map((f) => f.json);
+    assert.ok(ws.upgrades.every((u) => u.verified), "the WebSocket upgrade verifies with the workspace secret");
+    assert.ok(frames.some((f) => f.event === "audio_mixed_raw.data"));
+    assert.ok(frames.every((f) => f.data["bot"].id === bot.id && f.data["recording"].id === recording.id && f.data["realtime_endpoint"].id === wsEndpoint));
+
+    // What streamed is what downloads: the same words at the same times.
+    const script = await meetingScript();
+    const download = await (await fetch(recording.media_shortcuts.transcript.data.download_url)).json() as any[];
+    const words = (parts: any[]) => parts.flatMap((p) => p.words.map((w: any) => [p.participant.id, w.text, w.start_timestamp.relative, Date.parse(w.start_timestamp.absolute)]));
+    assert.deepEqual(words(download).map((w) => w[1]), script.utterances.flatMap((u) => wordsOf(u.text)));
+    assert.deepEqual(words(streamed.filter((h) => h.event === "transcript.data").map((h) => h.body.data["data"])), words(download));
+    assert.deepEqual(words(frames.filter((f) => f.event === "transcript.data").map((f) => f.data["data"])), words(download));
+    assert.equal(Date.parse(download[0].words[0].start_timestamp.absolute) - script.utterances[0]!.at * 1000, Date.parse(recording.started_at));
   });
 
   it("the downloads are the meeting's artefacts: the transcript holds the script's words, the WAV lasts as long as the recording", async () => {
@@ -74,16 +103,16 @@ describe("emulate: a bot's lifecycle, seen by an app", () => {
     const shortcuts = read.recordings[0].media_shortcuts;
     const transcript = await (await fetch(shortcuts.transcript.data.download_url)).json() as any[];
     const words = transcript.flatMap((part) => part.words.map((w: any) => w.text));
-    const script = defaultMeeting().utterances.flatMap((u) => u.text.split(" "));
-    assert.deepEqual(words, script);
-    assert.equal(transcript[0].participant.name, "Ada Lovelace");
+    const script = await meetingScript();
+    assert.deepEqual(words, script.utterances.flatMap((u) => wordsOf(u.text)));
+    assert.equal(transcript[0].participant.name, "Ada");
     assert.equal(typeof transcript[0].words[0].start_timestamp.relative, "number");
     const participants = await (await fetch(shortcuts.participant_events.data.participants_download_url)).json() as any[];
     assert.deepEqual(participants.map((p) => p.id), [100, 200, 300]);
     const events = await (await fetch(shortcuts.participant_events.data.participant_events_download_url)).json() as any[];
     assert.ok(events.some((e) => e.action === "speech_on") && events.some((e) => e.action === "join"));
     const timeline = await (await fetch(shortcuts.participant_events.data.speaker_timeline_download_url)).json() as any[];
-    assert.equal(timeline.length, defaultMeeting().utterances.length);
+    assert.equal(timeline.length, script.utterances.length);
     const wav = Buffer.from(await (await fetch(shortcuts.video_mixed.data.download_url)).arrayBuffer());
     assert.equal(wav.subarray(0, 4).toString(), "RIFF");
     assert.equal(wav.subarray(8, 12).toString(), "WAVE");

@@ -3,15 +3,15 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { participantEvents, speakerTimeline, spokenWords, transcriptParts, wav } from "../src/emulate/artefacts.js";
+import { MeetingArtefacts } from "../src/emulate/artefacts.js";
 import { checkBotBody, fillDefaults } from "../src/emulate/bot-config.js";
 import { startEmulator } from "../src/emulate/emulator.js";
 import { cursorOf, pageOf } from "../src/emulate/http/pagination.js";
 import { parseFailRule } from "../src/emulate/http/limits.js";
-import { defaultMeeting } from "../src/emulate/meeting.js";
 import { parseMeetingUrl } from "../src/emulate/meeting-url.js";
 import { redirectOrigin } from "../src/emulate/redirect-target.js";
-import { readMeeting } from "../src/emulate/script.js";
+import { parseScript } from "../src/realtime/script-parse.js";
+import { wordsOf } from "../src/realtime/script.js";
 import { MEET, recallClient } from "./helpers/emulate.js";
 
 describe("emulate: meeting_url parsed into Recall's per-platform object", () => {
@@ -72,28 +72,43 @@ describe("emulate: Create Bot validation and defaults", () => {
 });
 
 describe("emulate: artefacts of the meeting", () => {
-  const meeting = defaultMeeting();
-  it("cut to the recording: a 10 s recording holds only what was said in its first 10 s", () => {
-    const span = { startedAt: Date.UTC(2025, 0, 1), seconds: 10 };
-    assert.deepEqual(spokenWords(meeting, span), [...meeting.utterances[0]!.text.split(" "), ...meeting.utterances[1]!.text.split(" ")]);
-    assert.equal(transcriptParts(meeting, span).length, 2);
-    assert.equal(speakerTimeline(meeting, span).length, 2);
-    const events = participantEvents(meeting, span);
-    assert.deepEqual(events.filter((e) => e["action"] === "join").length, 3);
-    assert.equal((transcriptParts(meeting, span)[0]!["words"] as Array<{ start_timestamp: { absolute: string } }>)[0]!.start_timestamp.absolute, "2025-01-01T00:00:01.500000Z");
+  const script = parseScript([
+    "[00:00] * Ada joins as host", "[00:01] * Bob joins", "[00:02] Ada: one two three", "[00:05] Bob: four five",
+    "[00:08] * Bob email bob@example.com", "[00:09] * Ada chats: see you", "[00:12] Ada: six seven", "[00:15] * Bob leaves",
+  ].join("\n"));
+  const meeting = new MeetingArtefacts(script);
+  const start = Date.UTC(2025, 0, 1);
+
+  it("cut where the recording was: an utterance is downloaded when its transcript.data was due while recording", () => {
+    // Bob's "four five" ends at 5.72 s; its transcript.data is due 0.5 s later.
+    const early = { recordedMs: 6_000, seconds: 10, periods: [{ at: start, fromMs: 0 }] };
+    assert.deepEqual(meeting.words(early), ["one", "two", "three"]);
+    const later = { ...early, recordedMs: 6_300 };
+    assert.deepEqual(meeting.words(later), ["one", "two", "three", "four", "five"]);
+    assert.equal(meeting.transcript(later).length, 2);
+    assert.equal(meeting.speakerTimeline(later).length, 2);
+    const whole = { ...early, recordedMs: 20_000, seconds: 20 };
+    assert.deepEqual(meeting.words(whole), script.utterances.flatMap((u) => wordsOf(u.text)));
+    const events = meeting.participantEvents(whole, "5a7062f3-bd54-4838-b296-df84f85c7b92");
+    assert.deepEqual(events.map((e) => e["action"]).filter((a) => a !== "speech_on" && a !== "speech_off"), ["join", "join", "update", "chat_message", "leave"]);
+    assert.deepEqual(events.find((e) => e["action"] === "chat_message")!["data"], { text: "see you", to: "everyone" });
+    assert.deepEqual(meeting.participants(whole).map((p) => [p["name"], p["email"]]), [["Ada", null], ["Bob", "bob@example.com"]]);
+    assert.equal((meeting.transcript(whole)[0]!["words"] as Array<{ start_timestamp: { absolute: string } }>)[0]!.start_timestamp.absolute, "2025-01-01T00:00:02.000000Z");
   });
 
-  it("the WAV is exactly the recording's length", () => {
-    const audio = wav(meeting, { startedAt: 0, seconds: 12.5 });
-    assert.equal(audio.length, 44 + 12.5 * 8000);
-    assert.equal(audio.readUInt32LE(40), 12.5 * 8000);
+  it("after a pause, absolute times continue from the resume while relative times count recording", () => {
+    const paused = { recordedMs: 20_000, seconds: 20, periods: [{ at: start, fromMs: 0 }, { at: start + 60_000, fromMs: 10_000 }] };
+    const last = meeting.transcript(paused).at(-1)!["words"] as Array<{ start_timestamp: { absolute: string; relative: number } }>;
+    assert.deepEqual(last[0]!.start_timestamp, { relative: 12, absolute: "2025-01-01T00:01:02.000000Z" });
+  });
+
+  it("the WAV is exactly the recording's length, with sound while someone speaks", () => {
+    const audio = meeting.wav({ recordedMs: 12_500, seconds: 12.5, periods: [] });
+    assert.equal(audio.readUInt32LE(40), 12.5 * 16_000 * 2);
+    assert.equal(audio.length, 44 + audio.readUInt32LE(40));
     assert.equal(audio.readUInt32LE(4), audio.length - 8);
-  });
-
-  it("--script: a meeting from JSON, sorted by start", () => {
-    const m = readMeeting({ title: "T", participants: [{ id: 7, name: "B", is_host: true }], utterances: [{ participant_id: 7, start: 4, text: "two" }, { participant_id: 7, start: 1, text: "one" }] });
-    assert.deepEqual(m.utterances.map((u) => u.text), ["one", "two"]);
-    assert.throws(() => readMeeting({ participants: [], utterances: {} }), /utterances must be a list/);
+    assert.equal(audio.readInt16LE(44 + 16_000 * 2 * 1), 0, "silence at 1 s");
+    assert.ok(audio.subarray(44 + 16_000 * 2 * 2, 44 + 16_000 * 2 * 2 + 400).some((b) => b !== 0), "a tone at 2 s");
   });
 });
 
@@ -120,24 +135,6 @@ describe("emulate: small parts", () => {
     assert.equal(redirectOrigin("http://127.0.0.1:8080/x").origin, "http://127.0.0.1:8080");
     assert.equal(redirectOrigin(undefined).origin, null);
     assert.match(redirectOrigin("ftp://x").problem, /not an http:\/\/ URL/);
-  });
-
-  it("the real-time seam: started when the bot records, with its recording, and stopped when the call ends", async () => {
-    const started: Array<{ bot: string; recording: string; at: number; speed: number; secret: string }> = [];
-    let stopped = 0;
-    const emu = await startEmulator({
-      speed: 0,
-      realtime: { start: (c) => { started.push({ bot: c.bot.id, recording: c.recordingId, at: c.startedAt, speed: c.speed, secret: c.secret }); return { stop: () => { stopped += 1; } }; } },
-    });
-    try {
-      const bot = (await recallClient(emu.url, emu.apiKey)("POST", "/api/v1/bot/", { meeting_url: MEET })).json;
-      await emu.idle();
-      const read = emu.bots.get(bot.id) as { recordings: Array<{ id: string; started_at: string }> };
-      assert.deepEqual(started.map((s) => [s.bot, s.recording, s.at, s.speed, s.secret]), [[bot.id, read.recordings[0]!.id, Date.parse(read.recordings[0]!.started_at), 0, emu.secret]]);
-      assert.equal(stopped, 1);
-    } finally {
-      await emu.close();
-    }
   });
 });
 

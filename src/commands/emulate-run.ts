@@ -1,13 +1,13 @@
 import { resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import type { Emulator, EmulatorOptions } from "../emulate/emulator.js";
-import type { Meeting } from "../emulate/meeting.js";
 import { apiJson, apiLine, botJson, botLine, deliveryJson, deliveryLine, type Ready, readyJson, renderReady } from "../output/emulate.js";
 import type { Reporter } from "../output/reporter.js";
 import { splitPatterns } from "../recall/catalog.js";
 import { maskSecret } from "../webhook/secret.js";
 import { type CommandContext, reporterFor } from "./context.js";
-import { parseUrl, readInput, requireSecret } from "./options.js";
+import { parseUrl, requireSecret } from "./options.js";
+import { readScript } from "./simulate-realtime.js";
 
 export interface EmulateCommandOptions {
   port: number;
@@ -67,9 +67,6 @@ async function start(startEmulator: (o: EmulatorOptions) => Promise<Emulator>, l
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") throw new UsageError(`Port ${options.port} is in use: pass --port 0 for a free one, or stop the other emulator.`, { cause: error });
     if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new UsageError(`Cannot bind ${options.host}: it is not an address of this machine. Use 127.0.0.1.`, { cause: error });
-    if (error instanceof SyntaxError || (error instanceof Error && error.message.startsWith("not a recall-hooks emulator state file"))) {
-      throw new UsageError(`--state ${options.state}: ${error.message}. Pass another file, or move this one away.`, { cause: error });
-    }
     throw error;
   }
 }
@@ -89,8 +86,8 @@ async function libraryOptions(options: EmulateCommandOptions, ctx: CommandContex
   if (options.host !== "127.0.0.1" && options.host !== "localhost" && options.host !== "::1") {
     reporter.warn(`Listening on ${options.host}: other machines can call the emulator and its /_emulator/ control API, which has no auth.`);
   }
-  const meeting = options.script === undefined ? undefined : await loadScript(options.script, ctx);
-  const print = printers(reporter, ctx);
+  const script = options.script === undefined ? undefined : await readScript(options.script, ctx);
+  const print = await printers(reporter, ctx);
   return {
     port: options.port, host: options.host, webhookTo, events: (options.events ?? []).flatMap(splitPatterns), speed: options.speed,
     scenario: scenario.name, failCreate, retries: options.retries, rateLimit: options.rateLimit === true, ...print,
@@ -100,23 +97,23 @@ async function libraryOptions(options: EmulateCommandOptions, ctx: CommandContex
     ...(options.state !== undefined && { statePath: resolve(ctx.cwd, options.state) }),
     ...(options.duplicates !== undefined && { duplicates: options.duplicates }),
     ...(options.seed !== undefined && { seed: options.seed }),
-    ...(meeting !== undefined && { meeting: () => meeting }),
+    ...(script !== undefined && { script }),
   };
 }
 
-async function loadScript(path: string, ctx: CommandContext): Promise<Meeting> {
-  const { readMeeting } = await import("../emulate/script.js");
-  const text = (await readInput(path, ctx)).toString("utf8");
-  try {
-    return readMeeting(JSON.parse(text));
-  } catch (error) {
-    throw new UsageError(`--script ${path}: ${error instanceof Error ? error.message : String(error)}. See the README's emulate section for the format.`, { cause: error });
-  }
-}
-
-function printers(reporter: Reporter, ctx: CommandContext): Pick<EmulatorOptions, "onApi" | "onDelivery" | "onStatus"> {
+async function printers(reporter: Reporter, ctx: CommandContext): Promise<Pick<EmulatorOptions, "onApi" | "onDelivery" | "onStatus" | "onRealtime" | "onRealtimeEnd">> {
   const s = reporter.out;
+  const realtime = await import("../output/realtime-report.js");
   return {
+    onRealtime: (event, bot) => {
+      if (reporter.json) reporter.record(realtime.realtimeEventJson(event, bot));
+      else for (const line of realtime.renderRealtimeEvent(event, bot, s)) reporter.data(line);
+    },
+    onRealtimeEnd: (botId, endpoints) => {
+      const bots = [{ botId, endpoints }];
+      if (reporter.json) for (const record of realtime.realtimeSummaryJson(bots)) reporter.record(record);
+      else for (const line of realtime.renderEndpointTallies(bots[0]!, s)) reporter.data(line);
+    },
     onApi: (r) => (reporter.json ? reporter.record(apiJson(r)) : reporter.data(apiLine(r, ctx.now(), s))),
     onDelivery: (d) => (reporter.json ? reporter.record(deliveryJson(d)) : reporter.data(deliveryLine(d, s))),
     onStatus: (bot, change) => {

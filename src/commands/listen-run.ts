@@ -1,3 +1,4 @@
+import { networkInterfaces } from "node:os";
 import { resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import type { ForwardRoute } from "../listen/forwarder.js";
@@ -7,7 +8,7 @@ import { ngrokProvider } from "../listen/ngrok.js";
 import { type TunnelEvent, TunnelKeeper, type TunnelProvider } from "../listen/tunnel.js";
 import { listenerPrinter, renderSummary, renderTunnel } from "../output/listen.js";
 import type { Reporter } from "../output/reporter.js";
-import { splitPatterns } from "../recall/catalog.js";
+import { describeUnmatchedPatterns, splitPatterns } from "../recall/catalog.js";
 import { maskSecret } from "../webhook/secret.js";
 import { Signer } from "../webhook/sign.js";
 import { type CommandContext, reporterFor } from "./context.js";
@@ -25,6 +26,7 @@ export interface ListenCommandOptions {
   ngrokServerAddr?: string;
   publicUrl?: string;
   forwardTo?: string[];
+  resendOwedTo?: string;
   events?: string[];
   save: string | boolean;
   passThrough?: boolean;
@@ -45,22 +47,35 @@ export interface ListenDeps {
 export async function runListen(options: ListenCommandOptions, ctx: CommandContext, deps: ListenDeps = {}): Promise<number> {
   const reporter = await reporterFor(ctx, options.json === true || (options.pretty !== true && ctx.stdout.isTTY !== true));
   reporter.startBatching();
-  const secret = options.secret !== undefined ? requireSecret(options.secret, (w) => reporter.warn(w)) : null;
+  // Warnings wait until the listener is up: a usage error (a bad --host, say) comes alone.
+  const warnings: string[] = [];
+  const secret = options.secret !== undefined ? requireSecret(options.secret, (w) => warnings.push(w)) : null;
   const routes = parseRoutes(options.forwardTo ?? []);
   const events = (options.events ?? []).flatMap(splitPatterns);
+  for (const line of describeUnmatchedPatterns(events)) reporter.warn(line);
   const journalPath = typeof options.save === "string" ? resolve(ctx.cwd, options.save) : null;
-  const provider = chooseTunnel(options, deps, reporter);
+  const provider = chooseTunnel(options, deps, (w) => warnings.push(w));
   const givenUrl = options.publicUrl !== undefined ? parseUrl(options.publicUrl, "--public-url").href : null;
+  const resendOwedTo = options.resendOwedTo !== undefined ? parseUrl(options.resendOwedTo, "--resend-owed-to") : null;
+  if (resendOwedTo && journalPath === null) throw new UsageError("--resend-owed-to resends what the journal still owes: drop --no-save.");
   if (options.host !== "127.0.0.1" && options.host !== "localhost" && options.host !== "::1") {
-    reporter.warn(`Listening on ${options.host}: other machines on your network can post to it. Use the default 127.0.0.1 unless you need that.`);
+    warnings.push(`Listening on ${options.host}: other machines on your network can post to it. Use the default 127.0.0.1 unless you need that.`);
   }
   const interrupted = ctx.interruption();
-  const listener = await start(options, { secret, routes, events, journalPath, reporter, ctx });
+  const listener = await start(options, { secret, routes, resendOwedTo, events, journalPath, reporter, ctx });
+  const self = [...routes.map((r) => ["--forward-to", r.url] as const), ...(resendOwedTo ? [["--resend-owed-to", resendOwedTo] as const] : [])].find(([, url]) => pointsAt(url, listener));
+  if (self) {
+    await listener.close();
+    throw new UsageError(`${self[0]} ${self[1].href} is this listener itself (port ${listener.port}): forward to your app's port instead.`);
+  }
+  for (const warning of warnings) reporter.warn(warning);
   const tunnel = provider ? new TunnelKeeper({ provider, port: listener.port, onEvent: (e) => reportTunnel(e, reporter) }) : null;
   let summary: ListenSummary;
   try {
     const publicUrl = givenUrl ?? (await tunnel?.start()) ?? null;
     announce(listener, { publicUrl, secret: secret?.value ?? null, verifying: secret !== null && options.skipVerify !== true, routes, events, tunnelAsked: provider !== null }, reporter);
+    // Owed forwards are said and sent after the ready record, never before it.
+    await listener.resume();
     await interrupted;
     reporter.info(reporter.err.dim("Stopping: finishing requests under way and flushing the journal (Ctrl-C again to quit at once)..."));
   } finally {
@@ -73,9 +88,24 @@ export async function runListen(options: ListenCommandOptions, ctx: CommandConte
   return 130;
 }
 
+/** Whether a forward target is the listener's own address and port (it would forward to itself forever). */
+export function pointsAt(url: URL, listener: Pick<Listener, "host" | "port">): boolean {
+  const port = url.port !== "" ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+  if (port !== listener.port) return false;
+  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  const bound = listener.host.toLowerCase();
+  const loopback = ["localhost", "127.0.0.1", "::1"];
+  if (bound === "0.0.0.0" || bound === "::") {
+    const local = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address.toLowerCase()));
+    return loopback.includes(host) || local.includes(host) || host === bound;
+  }
+  return host === bound || (loopback.includes(bound) && loopback.includes(host));
+}
+
 interface StartParts {
   readonly secret: ReturnType<typeof requireSecret> | null;
   readonly routes: ForwardRoute[];
+  readonly resendOwedTo: URL | null;
   readonly events: string[];
   readonly journalPath: string | null;
   readonly reporter: Reporter;
@@ -89,18 +119,18 @@ async function start(options: ListenCommandOptions, parts: StartParts): Promise<
       host: options.host, port: options.port, signer: parts.secret ? new Signer(parts.secret) : null, skipVerify: options.skipVerify === true,
       toleranceSeconds: options.tolerance, journalPath: parts.journalPath, forward: parts.routes, passThrough: options.passThrough === true,
       events: parts.events, maxBodyBytes: options.maxBody, headerTimeoutMs: options.headerTimeout, requestTimeoutMs: options.bodyTimeout,
-      forwardTimeoutMs: options.forwardTimeout, retryBaseMs: options.retryBase, now: parts.ctx.now,
-      onEvent: listenerPrinter(reporter),
+      forwardTimeoutMs: options.forwardTimeout, retryBaseMs: options.retryBase, now: parts.ctx.now, resendOwedTo: parts.resendOwedTo, deferResume: true,
+      onEvent: listenerPrinter(reporter, { journaled: parts.journalPath !== null }),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") throw new UsageError(`Port ${options.port} is in use: pass --port 0 for a free one, or stop the other listener.`, { cause: error });
     if (code === "EACCES" && (error as { syscall?: string }).syscall === "listen") throw new UsageError(`Port ${options.port} needs privileges: use a port above 1023, or --port 0.`, { cause: error });
     if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new UsageError(`Cannot bind ${options.host}: it is not an address of this machine. Use 127.0.0.1.`, { cause: error });
+    // Any other failure to bind (EAI_AGAIN, EAFNOSUPPORT, ...): our words and node's code, not node's message.
     const syscall = (error as { syscall?: string }).syscall;
-    if (parts.journalPath !== null && (syscall === "open" || syscall === "mkdir")) {
-      throw new UsageError(`Cannot open the journal ${parts.journalPath} (${code}): pass --save <file> somewhere writable, or --no-save.`, { cause: error });
-    }
+    if (syscall === "listen" || syscall === "bind" || syscall === "getaddrinfo") throw new UsageError(`Cannot listen on ${options.host} port ${options.port} (${code}): use --host 127.0.0.1 and --port 0.`, { cause: error });
+    if (syscall === "read" || syscall === "open") throw new UsageError(`Cannot read the journal ${parts.journalPath} (${code}): pass --save <file> somewhere readable, or --no-save.`, { cause: error });
     throw error;
   }
 }
@@ -108,20 +138,30 @@ async function start(options: ListenCommandOptions, parts: StartParts): Promise<
 /** `<url>` or `<glob>=<url>`. */
 export function parseRoutes(values: readonly string[]): ForwardRoute[] {
   return values.map((value) => {
-    if (/^https?:\/\//i.test(value)) return { pattern: null, url: parseUrl(value, "--forward-to") };
+    if (/^(https?|wss?):\/\//i.test(value)) return { pattern: null, url: forwardUrl(value) };
     const at = value.indexOf("=");
     if (at <= 0) throw new UsageError(`--forward-to takes <url> or '<event glob>=<url>', not "${value}": for example --forward-to 'bot.*=http://localhost:3000/hooks'.`);
-    return { pattern: value.slice(0, at).trim(), url: parseUrl(value.slice(at + 1).trim(), "--forward-to") };
+    return { pattern: value.slice(0, at).trim(), url: forwardUrl(value.slice(at + 1).trim()) };
   });
 }
 
-function chooseTunnel(options: ListenCommandOptions, deps: ListenDeps, reporter: Reporter): TunnelProvider | null {
+/** http(s):// takes the POSTs; ws(s):// takes the WebSocket frames, relayed byte for byte. */
+function forwardUrl(value: string): URL {
+  if (!/^wss?:\/\//i.test(value)) return parseUrl(value, "--forward-to");
+  try {
+    return new URL(value);
+  } catch {
+    throw new UsageError(`--forward-to takes a full URL such as ws://localhost:3000/realtime, not "${value}".`);
+  }
+}
+
+function chooseTunnel(options: ListenCommandOptions, deps: ListenDeps, warn: (warning: string) => void): TunnelProvider | null {
   if (options.publicUrl !== undefined || options.tunnel === "none") return null;
   if (deps.tunnel) return deps.tunnel;
   const token = options.authtoken?.trim();
   if (!token) {
     if (options.tunnel === "ngrok" || options.domain !== undefined) {
-      reporter.warn("--tunnel ngrok needs NGROK_AUTHTOKEN (https://dashboard.ngrok.com/get-started/your-authtoken); serving locally only.");
+      warn("--tunnel ngrok needs NGROK_AUTHTOKEN (https://dashboard.ngrok.com/get-started/your-authtoken); serving locally only.");
     }
     return null;
   }
@@ -152,7 +192,7 @@ function announce(listener: Listener, a: Announcement, reporter: Reporter): void
     reporter.record({ type: "ready", local_url: listener.url, public_url: a.publicUrl, verify: a.verifying, journal: listener.journalPath, forward_to: forwardTo, events: a.events });
   }
   const s = reporter.err;
-  const lines = [`${s.bold("recall-hooks")} listening on ${s.cyan(listener.url)} ${s.dim("(POST to any path)")}`];
+  const lines = [`${s.bold("recall-hooks")} listening on ${s.cyan(listener.url)} ${s.dim("(POST or WebSocket, any path)")}`];
   if (a.publicUrl) {
     lines.push(`  public URL   ${s.cyan(a.publicUrl)}`);
     lines.push(`               paste it in Recall's dashboard: Webhooks > Add Endpoint, at https://<region>.recall.ai/dashboard/webhooks/ (us-east-1, us-west-2, eu-central-1, ap-northeast-1)`);

@@ -1,3 +1,4 @@
+import type { BodyFormat } from "../recall/body-format.js";
 import { UsageError } from "../errors.js";
 import { durationMs, expandSubCodes, findScenario, listScenarios, scenarioSteps, withSubCode } from "../recall/scenarios.js";
 import type { Reporter } from "../output/reporter.js";
@@ -24,9 +25,19 @@ export interface SimulateCommandOptions {
   botId?: string;
   metadata?: string[];
   headers: "webhook" | "svix" | "both";
+  bodyFormat?: BodyFormat;
   seed?: number;
+  keepGoing?: boolean;
   secret?: string;
   json?: boolean;
+  realtime?: boolean;
+  realtimeTo?: string[];
+  realtimeEvents?: string[];
+  script?: string;
+  partials?: boolean;
+  rawAudio?: "mixed" | "separate";
+  video?: boolean;
+  chunkMs: number;
 }
 
 export async function runSimulate(options: SimulateCommandOptions, ctx: CommandContext): Promise<number> {
@@ -36,19 +47,27 @@ export async function runSimulate(options: SimulateCommandOptions, ctx: CommandC
     return 0;
   }
   const base = checkOptions(options);
+  const { checkRealtimeFlags, realtimeOptions, reportRealtime } = await import("./simulate-realtime.js");
+  checkRealtimeFlags(options);
   if (options.to === undefined) {
     const { runEmbedded } = await import("./simulate-embedded.js");
-    return runEmbedded({ library: libraryOptions(options), secret: options.secret, banner: (url) => banner(options, base, url) }, reporter, ctx);
+    return runEmbedded({
+      library: libraryOptions(options), secret: options.secret, banner: (url, lifecycleMs) => banner(options, { ...base, lifecycleMs: lifecycleMs ?? base.lifecycleMs }, url),
+      realtime: (wsUrl) => realtimeOptions(options, ctx, reporter, wsUrl), reportRealtime: (bots) => reportRealtime(bots, reporter),
+    }, reporter, ctx);
   }
   const url = parseUrl(options.to, "--to");
   const secret = requireSecret(options.secret, (w) => reporter.warn(w));
   const { createDispatcher } = await import("../webhook/deliver.js");
   const dispatcher = await createDispatcher(ctx.env, { connections: poolSize(options.concurrency) });
   try {
-    if (!reporter.json) reporter.info(banner(options, base, url.href));
+    const realtime = await realtimeOptions(options, ctx, reporter);
+    if (!reporter.json) reporter.info(banner(options, { ...base, lifecycleMs: realtime.lifecycleMs ?? base.lifecycleMs }, url.href));
     const printer = await startReportPrinter(reporter, ctx, { url: url.href, total: base.total, lanes: "bots" });
-    const report = await simulate({ ...libraryOptions(options), to: url, secret, onDelivery: printer.onDelivery, signal: interruptSignal(ctx), dispatcher });
-    return printer.finish(report.summary);
+    const report = await simulate({ ...libraryOptions(options), ...realtime.options, to: url, secret, onDelivery: printer.onDelivery, signal: interruptSignal(ctx), dispatcher });
+    const streamed = await reportRealtime(report.realtime, reporter);
+    const code = printer.finish(report.summary);
+    return code === 0 && !streamed ? 1 : code;
   } finally {
     await dispatcher.close();
   }
@@ -84,10 +103,12 @@ function libraryOptions(options: SimulateCommandOptions): Omit<SimulateOptions, 
     speed: options.speed,
     retries: options.retries,
     headers: options.headers,
-    metadata: parseMetadata(options.metadata),
+    ...(options.metadata !== undefined && { metadata: parseMetadata(options.metadata) }),
+    ...(options.bodyFormat !== undefined && { bodyFormat: options.bodyFormat }),
     allSubCodes: options.allSubCodes === true,
     artifacts: options.artifacts === true,
     reorder: options.reorder === true,
+    keepGoing: options.keepGoing === true,
     ...(options.subCode !== undefined && { subCode: options.subCode }),
     ...(options.duplicates !== undefined && { duplicates: options.duplicates }),
     ...(options.botId !== undefined && { botId: options.botId }),

@@ -1,118 +1,111 @@
 import { isoMicros } from "../recall/build-parts.js";
-import { type Meeting, type MeetingParticipant, type Utterance, utteranceEnd, WORD_SECONDS } from "./meeting.js";
+import { type Frame, expandScript } from "../realtime/frames.js";
+import { pcmChunk, SAMPLE_RATE } from "../realtime/media.js";
+import { voicesOf } from "../realtime/bodies.js";
+import type { MeetingScript, ScriptParticipant } from "../realtime/script.js";
 
-// The downloads of an emulated meeting, in Recall's download schemas (recall-api.md §6): built from the
-// meeting script and cut to the recording's length, so what an app downloads matches what happened.
+// The downloads of an emulated meeting, in Recall's download schemas (recall-api.md §6), built from
+// the same frames the real-time stream sends (realtime/frames.ts) and cut where the recording was:
+// a transcript part is in the download exactly when its transcript.data was due while recording, so
+// what an app downloads matches what it was streamed.
 
-export interface RecordingSpan {
-  /** Epoch ms of the latest in_call_recording: every `relative` counts from here. */
-  readonly startedAt: number;
-  /** Seconds of meeting recorded. */
+/** What the downloads need of a recording: how much was recorded, and when each stretch was. */
+export interface RecordedSpan {
+  /** Ms of recording (pauses excluded); frames due before it were recorded. */
+  readonly recordedMs: number;
+  /** Seconds the media lasts: the recording's length, padded as Recall pads short ones. */
   readonly seconds: number;
+  /** Each (re)start of recording: its meeting time (epoch ms) and the ms of recording it began at. */
+  readonly periods: ReadonlyArray<{ readonly at: number; readonly fromMs: number }>;
 }
 
 type Json = Record<string, unknown>;
 
-function participantBody(p: MeetingParticipant | undefined, id: number): Json {
-  return {
-    id, name: p?.name ?? null, is_host: p?.isHost ?? null, platform: p?.platform ?? "unknown", extra_data: {}, email: p?.email ?? null,
-  };
-}
+/** The meeting as the downloads see it: the script and its frames (speech and participant events). */
+export class MeetingArtefacts {
+  readonly script: MeetingScript;
+  readonly #frames: readonly Frame[];
 
-function stamp(span: RecordingSpan, relative: number): Json {
-  return { relative: round(relative), absolute: isoMicros(new Date(span.startedAt + relative * 1000)) };
-}
-
-function round(n: number): number {
-  return Math.round(n * 1000) / 1000;
-}
-
-/** Utterances said while recording. */
-function spoken(meeting: Meeting, span: RecordingSpan): Utterance[] {
-  return meeting.utterances.filter((u) => utteranceEnd(u) <= span.seconds);
-}
-
-function byId(meeting: Meeting): Map<number, MeetingParticipant> {
-  return new Map(meeting.participants.map((p) => [p.id, p]));
-}
-
-/** Transcript parts: one per utterance, a word each with its timestamps. */
-export function transcriptParts(meeting: Meeting, span: RecordingSpan): Json[] {
-  const people = byId(meeting);
-  return spoken(meeting, span).map((u) => ({
-    participant: participantBody(people.get(u.participantId), u.participantId),
-    words: u.text.split(/\s+/).filter(Boolean).map((text, i) => ({
-      text,
-      start_timestamp: stamp(span, u.start + i * WORD_SECONDS),
-      end_timestamp: stamp(span, u.start + (i + 1) * WORD_SECONDS - 0.05),
-    })),
-  }));
-}
-
-export function participants(meeting: Meeting): Json[] {
-  return meeting.participants.map((p) => participantBody(p, p.id));
-}
-
-/** Everyone joins in the first second; speech_on/off around each utterance; everyone leaves at the end. */
-export function participantEvents(meeting: Meeting, span: RecordingSpan): Json[] {
-  const people = byId(meeting);
-  const events: Array<{ at: number; action: string; id: number }> = [];
-  meeting.participants.forEach((p, i) => events.push({ at: 0.2 * i, action: "join", id: p.id }));
-  for (const u of spoken(meeting, span)) {
-    events.push({ at: u.start, action: "speech_on", id: u.participantId });
-    events.push({ at: utteranceEnd(u), action: "speech_off", id: u.participantId });
+  constructor(script: MeetingScript) {
+    this.script = script;
+    this.#frames = expandScript(script);
   }
-  meeting.participants.forEach((p, i) => events.push({ at: Math.max(0, span.seconds - 0.5 + 0.1 * i), action: "leave", id: p.id }));
-  events.sort((a, b) => a.at - b.at);
-  return events.map((e, i) => ({
-    id: `${e.id}-${i}`, action: e.action, participant: participantBody(people.get(e.id), e.id), timestamp: stamp(span, e.at), data: null,
-  }));
-}
 
-export function speakerTimeline(meeting: Meeting, span: RecordingSpan): Json[] {
-  const people = byId(meeting);
-  return spoken(meeting, span).map((u) => ({
-    participant: participantBody(people.get(u.participantId), u.participantId),
-    start_timestamp: stamp(span, u.start),
-    end_timestamp: stamp(span, utteranceEnd(u)),
-  }));
-}
-
-export function meetingMetadata(meeting: Meeting): Json {
-  return { title: meeting.title, zoom: null };
-}
-
-/** Every word said while recording, in order (tests and the README use it). */
-export function spokenWords(meeting: Meeting, span: RecordingSpan): string[] {
-  return spoken(meeting, span).flatMap((u) => u.text.split(/\s+/).filter(Boolean));
-}
-
-const RATE = 8_000;
-
-/**
- * A mono 8 kHz 8-bit WAV exactly `seconds` long: silence, with a soft tone while someone speaks. Small
- * (8 kB a second) and generated here; nothing is downloaded.
- */
-export function wav(meeting: Meeting, span: RecordingSpan): Buffer {
-  const samples = Math.max(0, Math.round(span.seconds * RATE));
-  const out = Buffer.alloc(44 + samples, 128);
-  out.write("RIFF", 0, "ascii");
-  out.writeUInt32LE(36 + samples, 4);
-  out.write("WAVEfmt ", 8, "ascii");
-  out.writeUInt32LE(16, 16);
-  out.writeUInt16LE(1, 20); // PCM
-  out.writeUInt16LE(1, 22); // mono
-  out.writeUInt32LE(RATE, 24);
-  out.writeUInt32LE(RATE, 28); // byte rate: 8-bit mono
-  out.writeUInt16LE(1, 32);
-  out.writeUInt16LE(8, 34);
-  out.write("data", 36, "ascii");
-  out.writeUInt32LE(samples, 40);
-  for (const u of spoken(meeting, span)) {
-    const pitch = 180 + (u.participantId % 7) * 40;
-    const from = Math.floor(u.start * RATE);
-    const to = Math.min(samples, Math.floor(utteranceEnd(u) * RATE));
-    for (let i = from; i < to; i += 1) out[44 + i] = 128 + Math.round(24 * Math.sin((2 * Math.PI * pitch * i) / RATE));
+  /** Transcript parts: one per utterance recorded, as its transcript.data carried it. */
+  transcript(span: RecordedSpan): Json[] {
+    return this.#recorded(span, "transcript.data").flatMap((f) => (f.spec.kind !== "transcript" ? [] : [{
+      participant: this.#person(f.spec.participant, null),
+      words: f.spec.words.map((w) => ({ text: w.text, start_timestamp: stamp(span, w.start), end_timestamp: stamp(span, w.end) })),
+    }]));
   }
-  return out;
+
+  /** Every participant event recorded: joins, leaves, speech, webcam, screenshare, chat. */
+  participantEvents(span: RecordedSpan, recordingId: string): Json[] {
+    return this.#recorded(span, "participant_events.").flatMap((f, i) => (f.spec.kind !== "participant" ? [] : [{
+      id: `${recordingId.slice(0, 8)}-${String(i).padStart(5, "0")}`, action: f.event.slice("participant_events.".length),
+      participant: this.#person(f.spec.participant, f.spec.email), timestamp: stamp(span, f.spec.at), data: f.spec.chat,
+    }]));
+  }
+
+  /** Who spoke when: one entry per utterance recorded, from its first word to its last. */
+  speakerTimeline(span: RecordedSpan): Json[] {
+    return this.#recorded(span, "transcript.data").flatMap((f) => (f.spec.kind !== "transcript" || f.spec.words.length === 0 ? [] : [{
+      participant: this.#person(f.spec.participant, null),
+      start_timestamp: stamp(span, f.spec.words[0]!.start), end_timestamp: stamp(span, f.spec.words.at(-1)!.end),
+    }]));
+  }
+
+  /** Everyone who joined while recording, with the email they last showed. */
+  participants(span: RecordedSpan): Json[] {
+    const events = this.#recorded(span, "participant_events.");
+    return this.script.participants.filter((p) => events.some((f) => f.event === "participant_events.join" && f.spec.kind === "participant" && f.spec.participant === p.id))
+      .map((p) => {
+        const last = events.filter((f) => f.spec.kind === "participant" && f.spec.participant === p.id && f.spec.email !== null).at(-1);
+        return this.#person(p.id, last?.spec.kind === "participant" ? last.spec.email : null);
+      });
+  }
+
+  /** Every word said while recording, in order. */
+  words(span: RecordedSpan): string[] {
+    return this.#recorded(span, "transcript.data").flatMap((f) => (f.spec.kind === "transcript" ? f.spec.words.map((w) => w.text) : []));
+  }
+
+  /**
+   * A WAV exactly as long as the recording: 16 kHz 16-bit mono PCM, each speaker at their own pitch
+   * while speaking (the same synthesis as the raw audio stream), silence otherwise.
+   */
+  wav(span: RecordedSpan): Buffer {
+    const pcm = pcmChunk(voicesOf(this.script).get(null) ?? [], 0, Math.round(span.seconds * 1000));
+    const head = Buffer.alloc(44);
+    head.write("RIFF", 0, "ascii");
+    head.writeUInt32LE(36 + pcm.length, 4);
+    head.write("WAVEfmt ", 8, "ascii");
+    head.writeUInt32LE(16, 16);
+    head.writeUInt16LE(1, 20); // PCM
+    head.writeUInt16LE(1, 22); // mono
+    head.writeUInt32LE(SAMPLE_RATE, 24);
+    head.writeUInt32LE(SAMPLE_RATE * 2, 28);
+    head.writeUInt16LE(2, 32);
+    head.writeUInt16LE(16, 34);
+    head.write("data", 36, "ascii");
+    head.writeUInt32LE(pcm.length, 40);
+    return Buffer.concat([head, pcm]);
+  }
+
+  #recorded(span: RecordedSpan, prefix: string): Frame[] {
+    return this.#frames.filter((f) => f.atMs < span.recordedMs && f.event.startsWith(prefix));
+  }
+
+  #person(id: number, email: string | null): Json {
+    const p: ScriptParticipant | undefined = this.script.participants.find((x) => x.id === id);
+    return { id, name: p?.name ?? null, is_host: p?.isHost ?? null, platform: p?.platform ?? "unknown", extra_data: { ...p?.extraData }, email: email ?? p?.email ?? null };
+  }
+}
+
+/** `relative` is seconds of recording (as the stream sends it); `absolute` the meeting time it was recorded. */
+function stamp(span: RecordedSpan, seconds: number): Json {
+  const ms = seconds * 1000;
+  const period = span.periods.filter((p) => p.fromMs <= ms).at(-1) ?? span.periods[0];
+  const at = period === undefined ? ms : period.at + ms - period.fromMs;
+  return { relative: Math.round(seconds * 1000) / 1000, absolute: isoMicros(new Date(at)) };
 }

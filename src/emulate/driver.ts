@@ -1,13 +1,15 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { findScenario, type ScenarioStep, withSubCode } from "../recall/scenarios.js";
 import { MAX_DELAY_MS } from "../simulate/engine.js";
-import type { Meeting } from "./meeting.js";
+import { recordingSegments } from "../realtime/lifecycle.js";
+import type { MeetingScript } from "../realtime/script.js";
 import type { Outbox } from "./outbox.js";
+import type { BotStream, RealtimeSeam } from "./realtime.js";
 import {
   botMessage, completeRecording, failRecording, finishRecording, type Message, pauseRecording, startRecording, unfinished,
 } from "./recording.js";
 import type { BotState, RecordingState, StatusChange } from "./state.js";
-import { currentCode, isFinished, lastAt } from "./state.js";
+import { currentCode, isFinished, lastAt, recordedMs } from "./state.js";
 import type { BotStore } from "./store.js";
 
 // Walks each bot through its scenario in meeting time: a step's timestamp is the previous one plus
@@ -15,32 +17,18 @@ import type { BotStore } from "./store.js";
 // (speed 0 waits for nothing but the app's answers). leave_call, the recording commands and the
 // control API interrupt the walk at the bot's current meeting time.
 
-export interface RealtimeStart {
-  readonly bot: BotState;
-  readonly recordingId: string;
-  /** Epoch ms (meeting time) the recording (re)started: every `relative` counts from here. */
-  readonly startedAt: number;
-  readonly meeting: Meeting;
-  /** The emulator's speed (stream timings divide by it) and workspace secret (streams are signed with it). */
-  readonly speed: number;
-  readonly secret: string;
-}
-
-/** The seam for real-time streams (issue 10): started at in_call_recording, stopped when recording stops. */
-export interface RealtimeSeam {
-  start(context: RealtimeStart): { stop(): void } | null;
-}
-
 export interface DriverOptions {
   readonly store: BotStore;
   readonly outbox: Outbox;
   readonly speed: number;
-  readonly meeting: () => Meeting;
+  /** The meeting every bot attends: each recording period plays its share of it. */
+  readonly script: MeetingScript;
+  /** meeting_metadata's title. */
+  readonly title: string;
   readonly now: () => number;
   readonly uuid: () => string;
+  /** Real-time endpoints' streams (realtime.ts); none without it. */
   readonly realtime?: RealtimeSeam;
-  /** The workspace secret, handed to real-time streams. */
-  readonly secret: string;
   readonly onStatus?: (bot: BotState, change: StatusChange) => void;
   /** After any change of state (persistence). */
   readonly onChange?: () => void;
@@ -62,8 +50,8 @@ export const TRANSCRIPT_MS = 5_000;
 export class Driver {
   readonly #o: DriverOptions;
   readonly #runs = new Map<string, Run>();
-  /** Real-time streams by bot: started and stopped by status changes, not by the walk. */
-  readonly #streams = new Map<string, { stop(): void }>();
+  /** Real-time streams by bot: started, cut and ended by status changes, not by the walk. */
+  readonly #streams = new Map<string, BotStream>();
   readonly #tasks = new Set<Promise<void>>();
   #closed = false;
 
@@ -86,7 +74,7 @@ export class Driver {
   haltAll(): void {
     for (const run of this.#runs.values()) run.controller.abort();
     this.#runs.clear();
-    this.#stopStreams();
+    this.#endStreams();
   }
 
   /** The bot's meeting time now: its last change plus the elapsed part of the wait under way. */
@@ -105,27 +93,29 @@ export class Driver {
     this.#runs.delete(bot.id);
   }
 
-  /** Applies one status change at meeting time `at`, with its effect on recordings, and sends its webhooks. */
-  apply(bot: BotState, code: string, subCode: string | null, at: number): Promise<void> {
+  /**
+   * Applies one status change at meeting time `at`, with its effect on recordings and streams, and
+   * sends its webhooks. `recordForMs`: how long the walk means an in_call_recording to last.
+   */
+  apply(bot: BotState, code: string, subCode: string | null, at: number, recordForMs?: number): Promise<void> {
     const time = Math.max(at, lastAt(bot) + (bot.statusChanges.length === 0 ? 0 : 1));
     const previous = currentCode(bot);
     const change: StatusChange = { code, message: null, sub_code: subCode, at: time };
     bot.statusChanges.push(change);
-    const meeting = this.#o.meeting();
     const messages: Message[] = [botMessage(bot, code, subCode, time)];
     if (code === "joining_call") bot.joinAt = null;
     if (code === "in_call_recording") {
-      messages.push(...startRecording(bot, time, this.#o.uuid, meeting));
-      this.#startStream(bot, time, meeting);
+      messages.push(...startRecording(bot, time, this.#o.uuid, this.#o.title));
+      this.#play(bot, time, recordForMs);
     } else if (previous === "in_call_recording" && code === "in_call_not_recording") {
       messages.push(...pauseRecording(bot, time));
-      this.#stopStream(bot);
+      this.#cutStream(bot, time);
     } else if (code === "call_ended") {
       completeRecording(bot, time);
-      this.#stopStream(bot);
+      this.#cutStream(bot, time);
     } else if (code === "fatal") {
       messages.push(...failRecording(bot, time));
-      this.#stopStream(bot);
+      this.#cutStream(bot, time);
     }
     if (code === "done" || code === "fatal") this.#o.store.finished(this.#o.now());
     this.#o.onStatus?.(bot, change);
@@ -174,7 +164,7 @@ export class Driver {
   async close(): Promise<void> {
     this.#closed = true;
     for (const run of this.#runs.values()) run.controller.abort();
-    this.#stopStreams();
+    this.#endStreams();
     while (this.#tasks.size > 0) await Promise.all([...this.#tasks]);
   }
 
@@ -198,7 +188,7 @@ export class Driver {
     // Let the create request answer first: Recall's 201 shows no status change yet.
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (run.controller.signal.aborted) return;
-    const steps = stepsOf(bot);
+    const steps = stepsOf(bot, this.#o.script.duration * 1000);
     if (bot.statusChanges.length === 0 && bot.joinAt !== null && bot.joinAt > this.#o.now()) {
       if (!(await this.#wait(run, bot.joinAt - this.#o.now()))) return;
     }
@@ -210,10 +200,13 @@ export class Driver {
         return this.#finish(bot, run, step.delayMs);
       }
       if (bot.statusChanges.length > 0 && !(await this.#wait(run, step.delayMs))) return;
+      // As fast as the app answers: the stream's frames reach it before the status that ends them.
+      if (this.#o.speed === 0 && currentCode(bot) === "in_call_recording") await this.#streams.get(bot.id)?.played();
       bot.step += 1;
       if (code === currentCode(bot) || (code === "in_call_recording" && manualStart(bot))) continue;
       const at = bot.statusChanges.length === 0 ? Math.max(this.#o.now(), bot.joinAt ?? 0) : lastAt(bot) + step.delayMs;
-      const sent = this.apply(bot, code, step.subCode === undefined ? null : step.subCode, at);
+      const recordFor = code === "in_call_recording" ? steps[bot.step]?.delayMs : undefined;
+      const sent = this.apply(bot, code, step.subCode === undefined ? null : step.subCode, at, recordFor);
       if (this.#o.speed === 0) await sent;
       if (run.controller.signal.aborted) return;
     }
@@ -261,21 +254,36 @@ export class Driver {
     return Promise.all(messages.map((m) => this.#o.outbox.send(bot.id, m.event, m.body))).then(() => undefined);
   }
 
-  #startStream(bot: BotState, at: number, meeting: Meeting): void {
-    const recording = bot.recordings.at(-1);
+  /** The recording (re)started at `at`: its stream plays on from where the recording is. */
+  #play(bot: BotState, at: number, recordForMs: number | undefined): void {
+    const recording = bot.recordings.find((r) => r.completedAt === null);
     if (this.#o.realtime === undefined || recording === undefined || this.#closed) return;
-    this.#stopStream(bot);
-    const stream = this.#o.realtime.start({ bot, recordingId: recording.id, startedAt: at, meeting, speed: this.#o.speed, secret: this.#o.secret });
-    if (stream !== null) this.#streams.set(bot.id, stream);
+    let stream = this.#streams.get(bot.id);
+    if (stream !== undefined && stream.recordingId !== recording.id) this.#cutStream(bot, at);
+    stream = this.#streams.get(bot.id) ?? this.#o.realtime.open(bot, recording) ?? undefined;
+    if (stream === undefined) return;
+    this.#streams.set(bot.id, stream);
+    const fromMs = recordedMs(recording, at);
+    stream.play({ at, fromMs, toMs: recordForMs === undefined ? Number.POSITIVE_INFINITY : fromMs + recordForMs });
   }
 
-  #stopStream(bot: BotState): void {
-    this.#streams.get(bot.id)?.stop();
-    this.#streams.delete(bot.id);
+  /** The recording paused, stopped or ended: the stream stops where it did, and ends with the recording. */
+  #cutStream(bot: BotState, at: number): void {
+    const stream = this.#streams.get(bot.id);
+    if (stream === undefined) return;
+    const recording = bot.recordings.find((r) => r.id === stream.recordingId);
+    stream.cut(recording === undefined ? 0 : recordedMs(recording, at));
+    if (recording === undefined || recording.completedAt !== null) {
+      this.#streams.delete(bot.id);
+      void stream.end();
+    }
   }
 
-  #stopStreams(): void {
-    for (const stream of this.#streams.values()) stream.stop();
+  #endStreams(): void {
+    for (const stream of this.#streams.values()) {
+      stream.cut(0);
+      void stream.end();
+    }
     this.#streams.clear();
   }
 }
@@ -285,9 +293,12 @@ function manualStart(bot: BotState): boolean {
   return config["start_recording_on"] === "manual" && bot.recordings.length === 0;
 }
 
-/** The bot's scenario steps (bot statuses only; media events come from the recordings). */
-export function stepsOf(bot: BotState): readonly ScenarioStep[] {
+/**
+ * The bot's scenario steps (bot statuses only; media events come from the recordings), each
+ * recording period lasting its share of the meeting script, as simulate's real-time runs do.
+ */
+export function stepsOf(bot: BotState, scriptMs: number): readonly ScenarioStep[] {
   const scenario = findScenario(bot.scenario);
   const chosen = bot.subCode !== null ? withSubCode(scenario, bot.subCode) : scenario;
-  return chosen.steps;
+  return recordingSegments(chosen.steps, scriptMs).steps;
 }

@@ -8,20 +8,21 @@ import { generateSecret, parseSecret } from "../webhook/secret.js";
 import { createDispatcher } from "../webhook/deliver.js";
 import { Signer } from "../webhook/sign.js";
 import { BotService } from "./bots.js";
-import { Driver, type RealtimeSeam } from "./driver.js";
+import { meetingScript, type MeetingScript } from "../realtime/script.js";
+import type { EndpointSummary, RealtimeEvent } from "../realtime/endpoint.js";
+import { MeetingArtefacts } from "./artefacts.js";
+import { Driver } from "./driver.js";
 import { type FailRule, parseFailRule, RateLimiter } from "./http/limits.js";
 import { type ApiRecord, startApiServer } from "./http/server.js";
-import { defaultMeeting, type Meeting } from "./meeting.js";
 import { type EmulatorDelivery, Outbox } from "./outbox.js";
 import { StateFile } from "./persist.js";
+import { realtimeSeam } from "./realtime.js";
 import type { BotState, StatusChange } from "./state.js";
 import { BotStore } from "./store.js";
 import { botView } from "./views.js";
 
 export type { ApiRecord } from "./http/server.js";
 export type { EmulatorDelivery } from "./outbox.js";
-export type { RealtimeSeam, RealtimeStart } from "./driver.js";
-export type { Meeting, MeetingParticipant, Utterance } from "./meeting.js";
 
 export interface EmulatorOptions {
   /** Default 0: a free port. */
@@ -40,8 +41,13 @@ export interface EmulatorOptions {
   /** The scenario bots walk unless their metadata or meeting URL picks another. Default "happy". */
   readonly scenario?: string;
   readonly subCode?: string;
-  /** The meeting every bot attends (transcript, participants, audio). Default defaultMeeting(). */
-  readonly meeting?: () => Meeting;
+  /**
+   * The meeting every bot attends: streamed to its real-time endpoints while it records, and what its
+   * transcript, participant events and audio are made of. Default meetingScript().
+   */
+  readonly script?: MeetingScript;
+  /** meeting_metadata's title. Default "Weekly sync". */
+  readonly meetingTitle?: string;
   /** Keep bots in this file across restarts. */
   readonly statePath?: string;
   /** Apply Recall's per-minute rate limits (429 with Retry-After). */
@@ -54,8 +60,6 @@ export interface EmulatorOptions {
   readonly retries?: number;
   readonly seed?: number;
   readonly bodyFormat?: BodyFormat;
-  /** Real-time streams: started when a bot records (see RealtimeSeam). Default none. */
-  readonly realtime?: RealtimeSeam;
   /** An undici dispatcher for webhooks (left open); default a keep-alive pool closed by close(). */
   readonly dispatcher?: Dispatcher;
   /** Finished bots kept in memory (older ones evicted); default 10,000. */
@@ -63,6 +67,10 @@ export interface EmulatorOptions {
   readonly now?: () => number;
   readonly onApi?: (record: ApiRecord) => void;
   readonly onDelivery?: (delivery: EmulatorDelivery) => void;
+  /** A real-time endpoint's retries, reconnections and failure, as they happen. */
+  readonly onRealtime?: (event: RealtimeEvent, botId: string) => void;
+  /** What a bot recording streamed, per endpoint, once its stream ended. */
+  readonly onRealtimeEnd?: (botId: string, endpoints: readonly EndpointSummary[]) => void;
   readonly onStatus?: (bot: { id: string; metadata: Record<string, string> }, change: { code: string; sub_code: string | null; created_at: string }) => void;
 }
 
@@ -97,11 +105,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...(options.duplicates !== undefined && { duplicates: options.duplicates }),
     ...(options.onDelivery !== undefined && { onDelivery: options.onDelivery }),
   });
-  const meeting = options.meeting ?? defaultMeeting;
+  const script = options.script ?? (await meetingScript());
+  const artefacts = new MeetingArtefacts(script);
   const onChange = (): void => stateFile?.schedule();
+  const realtime = realtimeSeam({
+    script, speed: settings.speed, signer: new Signer(settings.secret), format: options.bodyFormat ?? DEFAULT_BODY_FORMAT, dispatcher,
+    signal: closing.signal, now: Date.now,
+    ...(options.onRealtime !== undefined && { onEvent: options.onRealtime }),
+    ...(options.onRealtimeEnd !== undefined && { onEnd: options.onRealtimeEnd }),
+  });
   const driver = new Driver({
-    store, outbox, speed: settings.speed, meeting, now: settings.now, uuid: randomUUID, onChange, secret: settings.secret.value,
-    ...(options.realtime !== undefined && { realtime: options.realtime }),
+    store, outbox, speed: settings.speed, script, title: options.meetingTitle ?? "Weekly sync", now: settings.now, uuid: randomUUID, onChange, realtime,
     onStatus: (bot, change) => options.onStatus?.(ref(bot), statusJson(change)),
   });
   const bots = new BotService({ store, driver, outbox, now: settings.now, uuid: randomUUID, scenario: settings.scenario, onChange });
@@ -116,7 +130,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   const server = await startApiServer({
     host: options.host ?? "127.0.0.1", port: options.port ?? 0, apiKey: settings.apiKey, limiter, failCreate: settings.failCreate,
-    random: settings.random, context: { bots, store, outbox, meeting, reset },
+    random: settings.random, context: { bots, store, outbox, artefacts, reset },
     ...(options.onApi !== undefined && { onApi: options.onApi }),
   });
   for (const bot of restored) store.add(bot);
@@ -125,6 +139,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     await server.close();
     await driver.close();
     closing.abort();
+    await realtime.settled();
     await outbox.settled();
     await stateFile?.flush();
     if (options.dispatcher === undefined) await dispatcher.close();
@@ -137,7 +152,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     get deliveries() { return outbox.deliveries(); },
     reset,
-    idle: async () => { await driver.idle(); await outbox.settled(); },
+    idle: async () => { await driver.idle(); await realtime.settled(); await outbox.settled(); },
     close,
   };
 }

@@ -1,5 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { RecallHooksError } from "../errors.js";
+import { tryParse } from "../json.js";
 import type { BotState } from "./state.js";
 
 // --state <file>: the bots as JSON, rewritten (write a temp file, then rename) shortly after each
@@ -27,8 +29,11 @@ export class StateFile {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
       throw error;
     }
-    const value = JSON.parse(text) as { version?: number; bots?: BotState[] };
-    if (value.version !== VERSION || !Array.isArray(value.bots)) throw new Error(`not a recall-hooks emulator state file (version ${String(value.version)})`);
+    const value = tryParse(text) as { version?: number; bots?: BotState[] } | undefined;
+    if (value === undefined) throw new RecallHooksError("E_STATE_FILE", `${path} is not JSON, so it is not an emulator state file.`, { path });
+    if (value.version !== VERSION || !Array.isArray(value.bots)) {
+      throw new RecallHooksError("E_STATE_FILE", `${path} is not an emulator state file (version ${String(value.version)}).`, { path });
+    }
     return value.bots;
   }
 

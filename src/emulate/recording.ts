@@ -1,6 +1,5 @@
 import { isoMicros } from "../recall/build-parts.js";
-import type { Meeting } from "./meeting.js";
-import type { BotState, MediaState, MediaStatus, RecordingState } from "./state.js";
+import { type BotState, type MediaState, type MediaStatus, type RecordingState, recordedMs } from "./state.js";
 
 // What a status change does to a bot's recordings (recall-api.md §6, §9): the recording exists from
 // in_call_recording, pauses while not recording, completes at call_ended, and its media become done
@@ -61,13 +60,14 @@ function openRecording(bot: BotState): RecordingState | undefined {
 }
 
 /** in_call_recording: resume a paused recording, or start a new one. */
-export function startRecording(bot: BotState, at: number, uuid: () => string, meeting: Meeting): Message[] {
+export function startRecording(bot: BotState, at: number, uuid: () => string, title: string): Message[] {
   const open = openRecording(bot);
   if (open !== undefined) {
     if (open.status.code !== "paused") return [];
     open.pausedMs += at - (open.pausedAt ?? at);
     open.pausedAt = null;
     open.status = status("processing", at);
+    (open.periods ??= []).push({ at, fromMs: recordedMs(open, at) });
     return [recordingMessage(bot, open)];
   }
   const config = (bot.config["recording_config"] ?? {}) as Json;
@@ -76,12 +76,12 @@ export function startRecording(bot: BotState, at: number, uuid: () => string, me
     const settings = (config[kind === "video_mixed" ? "video_mixed_mp4" : kind === "audio_mixed" ? "audio_mixed_mp3" : kind] ?? {}) as Json;
     const base = { id: uuid(), kind, createdAt: at, status: status("processing", at), metadata: metadataOf(settings) };
     if (kind === "transcript") return { ...base, provider: (settings["provider"] ?? {}) as Json, diarization: (settings["diarization"] ?? null) as Json | null };
-    if (kind === "meeting_metadata") return { ...base, title: meeting.title };
+    if (kind === "meeting_metadata") return { ...base, title };
     return base;
   });
   const recording: RecordingState = {
     id: uuid(), createdAt: at, startedAt: at, completedAt: null, status: status("processing", at), metadata: metadataOf(config),
-    media, transcripts: [], endpointIds: endpoints.map(() => uuid()), pausedMs: 0, pausedAt: null, seconds: null,
+    media, transcripts: [], endpointIds: endpoints.map(() => uuid()), pausedMs: 0, pausedAt: null, seconds: null, periods: [{ at, fromMs: 0 }],
   };
   bot.recordings.push(recording);
   return [recordingMessage(bot, recording)];
@@ -156,4 +156,12 @@ export function deleteMedia(bot: BotState, at: number, only?: RecordingState): M
   }
   bot.mediaDeleted = bot.recordings.every((r) => r.status.code === "deleted");
   return out;
+}
+
+/** What the downloads need of a completed recording (artefacts.ts). */
+export function recordedSpan(recording: RecordingState): { recordedMs: number; seconds: number; periods: Array<{ at: number; fromMs: number }> } {
+  return {
+    recordedMs: recordedMs(recording, recording.completedAt ?? recording.createdAt), seconds: recording.seconds ?? 0,
+    periods: recording.periods ?? [{ at: recording.startedAt, fromMs: 0 }],
+  };
 }

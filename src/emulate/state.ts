@@ -49,8 +49,16 @@ export interface RecordingState {
   /** Meeting time spent paused, and since when it is paused now. */
   pausedMs: number;
   pausedAt: number | null;
-  /** Seconds of meeting recorded, once completed (pauses excluded). */
+  /** Seconds of meeting recorded, once completed (pauses excluded; padded to Recall's minimum). */
   seconds: number | null;
+  /** Each (re)start of recording: meeting time, and the ms of recording it began at (artefact timestamps). */
+  periods?: Array<{ at: number; fromMs: number }>;
+}
+
+/** Ms of meeting recorded by `at` (pauses excluded, not padded): the script plays on this clock. */
+export function recordedMs(recording: RecordingState, at: number): number {
+  const until = recording.pausedAt ?? recording.completedAt ?? at;
+  return Math.max(0, until - recording.startedAt - recording.pausedMs);
 }
 
 export interface BotState {

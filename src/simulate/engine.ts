@@ -23,6 +23,10 @@ export interface Outgoing {
   readonly rawHeaders?: Readonly<Record<string, string | readonly string[]>>;
   /** This message's signature header family, over the run's. */
   readonly headers?: HeaderChoice;
+  /** Awaited after the delay, before the first send (a real-time stream that must finish first). */
+  readonly before?: () => Promise<void>;
+  /** Called once the first send was answered or failed (a real-time stream starts here). */
+  readonly after?: () => void;
 }
 
 /** Messages sent one after the other (one bot's lifecycle); lanes run side by side. */
@@ -57,6 +61,11 @@ export interface SendOptions {
   /** Stops the run: no new sends; the report says interrupted. */
   readonly signal?: AbortSignal;
   readonly onDelivery?: (record: DeliveryRecord) => void;
+  /**
+   * Stop the run when a whole lane found nothing listening (every request refused): no new lanes,
+   * no more sends or retries; the summary says `stopped: "refused"`. Default false.
+   */
+  readonly stopWhenRefused?: boolean;
   /** Sent with every signed message (user-agent, say). */
   readonly extraHeaders?: Readonly<Record<string, string>>;
 }
@@ -74,11 +83,7 @@ export async function sendLanes(lanes: readonly Lane[], options: SendOptions): P
     throw new RangeError(`retries must be a whole number from 0 to ${SVIX_RETRY_SCHEDULE_MS.length}`);
   }
   const dispatcher = options.dispatcher ?? (await createPool(options.concurrency ?? 10));
-  const records: DeliveryRecord[] = [];
-  const sender = new LaneSender(options, dispatcher, (record) => {
-    records.push(record);
-    options.onDelivery?.(record);
-  });
+  const sender = new LaneSender(options, dispatcher);
   const started = sender.clock();
   try {
     await runPool(lanes, Math.max(1, options.concurrency ?? 10), (lane) => sender.runLane(lane));
@@ -86,7 +91,9 @@ export async function sendLanes(lanes: readonly Lane[], options: SendOptions): P
   } finally {
     if (options.dispatcher === undefined) await dispatcher.close();
   }
-  return { deliveries: records, summary: summarize(records, lanes.map((l) => l.name), sender.clock() - started, options.signal?.aborted === true) };
+  const records = sender.records;
+  const summary = summarize(records, lanes.map((l) => l.name), sender.clock() - started, options.signal?.aborted === true, sender.stopped);
+  return { deliveries: records, summary };
 }
 
 function createPool(concurrency: number): Promise<Dispatcher> {
@@ -123,37 +130,53 @@ export interface MessageSender {
 }
 
 export function createSender(options: SendOptions & { readonly dispatcher: Dispatcher }): MessageSender {
-  const sender = new LaneSender(options, options.dispatcher, (record) => options.onDelivery?.(record));
+  const sender = new LaneSender(options, options.dispatcher, false);
   return { send: (lane, message) => sender.attempt(lane, message, 1), settled: () => sender.settled() };
 }
 
 class LaneSender {
+  /** Every attempt of a run (empty for a long-lived sender, which only reports through onDelivery). */
+  readonly records: DeliveryRecord[] = [];
+  readonly #keep: boolean;
   readonly clock: () => number;
   readonly #options: SendOptions;
   readonly #dispatcher: Dispatcher;
-  readonly #onRecord: (record: DeliveryRecord) => void;
   readonly #pending = new Set<Promise<void>>();
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Fires on the caller's signal or when the run stops itself (stopWhenRefused). */
+  readonly #stop = new AbortController();
+  readonly #signal: AbortSignal;
+  stopped: "refused" | null = null;
 
-  constructor(options: SendOptions, dispatcher: Dispatcher, onRecord: (record: DeliveryRecord) => void) {
+  constructor(options: SendOptions, dispatcher: Dispatcher, keep = true) {
+    this.#keep = keep;
     this.#options = options;
     this.#dispatcher = dispatcher;
-    this.#onRecord = onRecord;
     this.clock = options.clock ?? performance.now.bind(performance);
     this.#sleep = options.sleep ?? realSleep;
+    this.#signal = options.signal ? AbortSignal.any([options.signal, this.#stop.signal]) : this.#stop.signal;
   }
 
   get #aborted(): boolean {
-    return this.#options.signal?.aborted === true;
+    return this.#signal.aborted;
   }
 
   async runLane(lane: Lane): Promise<void> {
     if (this.#aborted) return;
     const plan = lane.plan((this.#options.now ?? Date.now)());
+    const first = this.records.length;
     for (const message of plan) {
       await this.#wait(message.delayMs);
+      await message.before?.();
       if (this.#aborted) return;
       await this.attempt(lane.name, message, 1);
+      message.after?.();
+    }
+    // A whole lifecycle refused means nothing listens there: the other lanes would only repeat it.
+    const mine = this.records.slice(first).filter((r) => r.lane === lane.name);
+    if (this.#options.stopWhenRefused && mine.length > 0 && mine.every((r) => r.error === "refused")) {
+      this.stopped ??= "refused";
+      this.#stop.abort();
     }
   }
 
@@ -164,12 +187,13 @@ class LaneSender {
 
   async #wait(ms: number): Promise<void> {
     const speed = this.#options.speed ?? 0;
-    if (speed > 0 && ms > 0) await this.#sleep(Math.min(ms / speed, MAX_DELAY_MS), this.#options.signal);
+    if (speed > 0 && ms > 0) await this.#sleep(Math.min(ms / speed, MAX_DELAY_MS), this.#signal);
   }
 
   async attempt(lane: string, message: Outgoing, attempt: number): Promise<DeliveryRecord> {
     const record = await this.#send(lane, message, attempt);
-    this.#onRecord(record);
+    if (this.#keep) this.records.push(record);
+    this.#options.onDelivery?.(record);
     // Svix schedules each message's retries on its own: later messages of the lane do not wait.
     if (record.willRetry) {
       const retry = this.#wait(SVIX_RETRY_SCHEDULE_MS[attempt - 1]!).then(async () => {

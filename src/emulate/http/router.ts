@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import type { Meeting } from "../meeting.js";
+import type { MeetingArtefacts } from "../artefacts.js";
 import type { BotService } from "../bots.js";
 import type { Outbox } from "../outbox.js";
 import type { BotStore } from "../store.js";
@@ -28,7 +28,7 @@ export interface RouteContext {
   readonly bots: BotService;
   readonly store: BotStore;
   readonly outbox: Outbox;
-  readonly meeting: () => Meeting;
+  readonly artefacts: MeetingArtefacts;
   /** The emulator's base URL, for download links and `next`. */
   readonly base: string;
   readonly reset: () => void;

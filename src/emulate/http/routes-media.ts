@@ -1,4 +1,4 @@
-import { participantEvents, participants, speakerTimeline, transcriptParts, wav, type RecordingSpan } from "../artefacts.js";
+import { recordedSpan } from "../recording.js";
 import type { BotState, MediaState, RecordingState } from "../state.js";
 import { mediaView, recordingView, transcriptView } from "../views.js";
 import { notFound } from "./errors.js";
@@ -89,19 +89,19 @@ export const DOWNLOAD_ROUTE: Route = {
   handle: (req, [kind], ctx) => {
     const hit = ctx.store.findMedia(req.url.searchParams.get("token") ?? "");
     if (hit === undefined || hit.media.status.code !== "done" || hit.recording.seconds === null) throw notFound();
-    const span: RecordingSpan = { startedAt: hit.recording.startedAt, seconds: hit.recording.seconds };
-    const meeting = ctx.meeting();
+    const span = recordedSpan(hit.recording);
+    const meeting = ctx.artefacts;
     const expect = (k: string): void => { if (hit.media.kind !== k) throw notFound(); };
     switch (kind) {
-      case "transcript": expect("transcript"); return json(200, transcriptParts(meeting, span));
-      case "provider_data": expect("transcript"); return json(200, { provider: Object.keys(hit.media.provider ?? {})[0] ?? null, results: transcriptParts(meeting, span) });
-      case "participant_events": expect("participant_events"); return json(200, participantEvents(meeting, span));
-      case "speaker_timeline": expect("participant_events"); return json(200, speakerTimeline(meeting, span));
-      case "participants": expect("participant_events"); return json(200, participants(meeting));
+      case "transcript": expect("transcript"); return json(200, meeting.transcript(span));
+      case "provider_data": expect("transcript"); return json(200, { provider: Object.keys(hit.media.provider ?? {})[0] ?? null, results: meeting.transcript(span) });
+      case "participant_events": expect("participant_events"); return json(200, meeting.participantEvents(span, hit.recording.id));
+      case "speaker_timeline": expect("participant_events"); return json(200, meeting.speakerTimeline(span));
+      case "participants": expect("participant_events"); return json(200, meeting.participants(span));
       case "video_mixed":
       case "audio_mixed":
         expect(kind);
-        return { status: 200, raw: { type: "audio/wav", data: wav(meeting, span) }, headers: { "content-disposition": `attachment; filename="${hit.recording.id}.wav"` } };
+        return { status: 200, raw: { type: "audio/wav", data: meeting.wav(span) }, headers: { "content-disposition": `attachment; filename="${hit.recording.id}.wav"` } };
       default: throw notFound();
     }
   },
