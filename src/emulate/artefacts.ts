@@ -3,6 +3,7 @@ import { type Frame, expandScript } from "../realtime/frames.js";
 import { pcmChunk, SAMPLE_RATE } from "../realtime/media.js";
 import { voicesOf } from "../realtime/bodies.js";
 import type { MeetingScript, ScriptParticipant } from "../realtime/script.js";
+import { recordedAt } from "./recording.js";
 
 // The downloads of an emulated meeting, in Recall's download schemas (recall-api.md §6), built from
 // the same frames the real-time stream sends (realtime/frames.ts) and cut where the recording was:
@@ -104,8 +105,5 @@ export class MeetingArtefacts {
 
 /** `relative` is seconds of recording (as the stream sends it); `absolute` the meeting time it was recorded. */
 function stamp(span: RecordedSpan, seconds: number): Json {
-  const ms = seconds * 1000;
-  const period = span.periods.filter((p) => p.fromMs <= ms).at(-1) ?? span.periods[0];
-  const at = period === undefined ? ms : period.at + ms - period.fromMs;
-  return { relative: Math.round(seconds * 1000) / 1000, absolute: isoMicros(new Date(at)) };
+  return { relative: Math.round(seconds * 1000) / 1000, absolute: isoMicros(new Date(recordedAt(span.periods, seconds * 1000))) };
 }

@@ -95,9 +95,9 @@ export class Driver {
 
   /**
    * Applies one status change at meeting time `at`, with its effect on recordings and streams, and
-   * sends its webhooks. `recordForMs`: how long the walk means an in_call_recording to last.
+   * sends its webhooks.
    */
-  apply(bot: BotState, code: string, subCode: string | null, at: number, recordForMs?: number): Promise<void> {
+  apply(bot: BotState, code: string, subCode: string | null, at: number): Promise<void> {
     const time = Math.max(at, lastAt(bot) + (bot.statusChanges.length === 0 ? 0 : 1));
     const previous = currentCode(bot);
     const change: StatusChange = { code, message: null, sub_code: subCode, at: time };
@@ -106,7 +106,6 @@ export class Driver {
     if (code === "joining_call") bot.joinAt = null;
     if (code === "in_call_recording") {
       messages.push(...startRecording(bot, time, this.#o.uuid, this.#o.title));
-      this.#play(bot, time, recordForMs);
     } else if (previous === "in_call_recording" && code === "in_call_not_recording") {
       messages.push(...pauseRecording(bot, time));
       this.#cutStream(bot, time);
@@ -120,7 +119,9 @@ export class Driver {
     if (code === "done" || code === "fatal") this.#o.store.finished(this.#o.now());
     this.#o.onStatus?.(bot, change);
     this.#o.onChange?.();
-    return this.#sendAll(bot, messages);
+    const sent = this.#sendAll(bot, messages);
+    if (code === "in_call_recording") this.#play(bot, time, sent);
+    return sent;
   }
 
   /** Ends the call now (leave_call, a pushed call_ended) and finishes the bot as Recall does. */
@@ -205,8 +206,7 @@ export class Driver {
       bot.step += 1;
       if (code === currentCode(bot) || (code === "in_call_recording" && manualStart(bot))) continue;
       const at = bot.statusChanges.length === 0 ? Math.max(this.#o.now(), bot.joinAt ?? 0) : lastAt(bot) + step.delayMs;
-      const recordFor = code === "in_call_recording" ? steps[bot.step]?.delayMs : undefined;
-      const sent = this.apply(bot, code, step.subCode === undefined ? null : step.subCode, at, recordFor);
+      const sent = this.apply(bot, code, step.subCode === undefined ? null : step.subCode, at);
       if (this.#o.speed === 0) await sent;
       if (run.controller.signal.aborted) return;
     }
@@ -254,17 +254,22 @@ export class Driver {
     return Promise.all(messages.map((m) => this.#o.outbox.send(bot.id, m.event, m.body))).then(() => undefined);
   }
 
-  /** The recording (re)started at `at`: its stream plays on from where the recording is. */
-  #play(bot: BotState, at: number, recordForMs: number | undefined): void {
+  /**
+   * The recording (re)started at `at`: its stream plays on from where the recording is, up to where the
+   * walk will end the period (its next step). At speed 0 it plays once the status webhooks are
+   * answered, so a leave_call or pause from the app's handler cuts it where it began.
+   */
+  #play(bot: BotState, at: number, sent: Promise<void>): void {
     const recording = bot.recordings.find((r) => r.completedAt === null);
     if (this.#o.realtime === undefined || recording === undefined || this.#closed) return;
-    let stream = this.#streams.get(bot.id);
-    if (stream !== undefined && stream.recordingId !== recording.id) this.#cutStream(bot, at);
-    stream = this.#streams.get(bot.id) ?? this.#o.realtime.open(bot, recording) ?? undefined;
-    if (stream === undefined) return;
+    if (this.#streams.get(bot.id)?.recordingId !== recording.id) this.#cutStream(bot, at);
+    const stream = this.#streams.get(bot.id) ?? this.#o.realtime.open(bot, recording);
+    if (stream === null) return;
     this.#streams.set(bot.id, stream);
     const fromMs = recordedMs(recording, at);
-    stream.play({ at, fromMs, toMs: recordForMs === undefined ? Number.POSITIVE_INFINITY : fromMs + recordForMs });
+    const next = bot.halted ? undefined : stepsOf(bot, this.#o.script.duration * 1000)[bot.step];
+    const period = { at, fromMs, toMs: next === undefined ? Number.POSITIVE_INFINITY : fromMs + next.delayMs };
+    stream.play(period, this.#o.speed > 0 ? undefined : sent);
   }
 
   /** The recording paused, stopped or ended: the stream stops where it did, and ends with the recording. */

@@ -6,13 +6,14 @@ import { type ExpandOptions, type Frame, expandScript } from "../realtime/frames
 import type { MeetingScript } from "../realtime/script.js";
 import { RealtimeStream } from "../realtime/stream.js";
 import type { Signer } from "../webhook/sign.js";
+import { recordedAt } from "./recording.js";
 import type { BotState, RecordingState } from "./state.js";
 
 // A bot's real-time endpoints (recording_config.realtime_endpoints) streamed with the real-time
 // engine (src/realtime): the meeting script plays while the bot is in_call_recording, on the
 // emulator's clock, with the bot's ids, its recording's ids and each endpoint's own id and events.
 
-/** One stretch of recording: from meeting time `at`, recording ms [fromMs, toMs). */
+/** One stretch of recording: from meeting time `at` (also in the recording's periods), recording ms [fromMs, toMs). */
 export interface RecordingPeriod {
   readonly at: number;
   readonly fromMs: number;
@@ -23,7 +24,8 @@ export interface RecordingPeriod {
 /** One bot recording's stream to its endpoints. */
 export interface BotStream {
   readonly recordingId: string;
-  play(period: RecordingPeriod): void;
+  /** Starts now, or once `after` settles (cuts made meanwhile apply). */
+  play(period: RecordingPeriod, after?: Promise<void>): void;
   /** Recording paused or ended at `atMs` of recording: frames due before it still go out, the rest do not. */
   cut(atMs: number): void;
   /** Resolves once the current period's frames have gone out (or were given up). */
@@ -66,7 +68,7 @@ export function realtimeSeam(settings: StreamSettings): RealtimeSeam {
       const stream = new EmulatedStream(settings, frames, bot, recording, endpoints);
       return {
         recordingId: recording.id,
-        play: (period) => stream.play(period),
+        play: (period, after) => stream.play(period, after),
         cut: (atMs) => stream.cut(atMs),
         played: () => stream.played(),
         end: () => {
@@ -85,10 +87,12 @@ export function realtimeSeam(settings: StreamSettings): RealtimeSeam {
 
 class EmulatedStream {
   readonly #streams: RealtimeStream[];
+  readonly #recording: RecordingState;
   #cut: { controller: AbortController; atMs: number } | null = null;
   #playing: Promise<void> = Promise.resolve();
 
   constructor(settings: StreamSettings, frames: FrameCache, bot: BotState, recording: RecordingState, endpoints: readonly Endpoint[]) {
+    this.#recording = recording;
     const metadata = { ...(bot.config["metadata"] as Record<string, string> | undefined) };
     const base = streamIdentity(bot.id, recording.id, metadata);
     // The stream names the recording's own media objects, so an app can match frames to downloads.
@@ -104,14 +108,17 @@ class EmulatedStream {
     }));
   }
 
-  play(period: RecordingPeriod): void {
+  play(period: RecordingPeriod, after: Promise<void> = Promise.resolve()): void {
+    const periods = this.#recording.periods ?? [{ at: period.at, fromMs: period.fromMs }];
     const cut = { controller: new AbortController(), atMs: Number.POSITIVE_INFINITY };
     this.#cut = cut;
     const toMs = Math.min(period.toMs, Number.MAX_SAFE_INTEGER);
-    const options = { startedAt: period.at, cut: { signal: cut.controller.signal, atMs: () => cut.atMs } };
+    // A word is stamped when it was recorded, though its frame may go out after a pause.
+    const options = { absolute: (seconds: number) => recordedAt(periods, seconds * 1000), cut: { signal: cut.controller.signal, atMs: () => cut.atMs } };
     const previous = this.#playing;
     // A period starts after the last one's frames went out: frames reach an endpoint in order.
-    this.#playing = previous.then(() => Promise.all(this.#streams.map((s) => s.play(period.fromMs, toMs, options)))).then(() => undefined);
+    this.#playing = Promise.all([previous, after.catch(() => undefined)])
+      .then(() => Promise.all(this.#streams.map((s) => s.play(period.fromMs, toMs, options)))).then(() => undefined);
   }
 
   cut(atMs: number): void {

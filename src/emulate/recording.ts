@@ -165,3 +165,9 @@ export function recordedSpan(recording: RecordingState): { recordedMs: number; s
     periods: recording.periods ?? [{ at: recording.startedAt, fromMs: 0 }],
   };
 }
+
+/** The meeting time (epoch ms) at which `ms` of recording was recorded, from the recording's periods. */
+export function recordedAt(periods: ReadonlyArray<{ at: number; fromMs: number }>, ms: number): number {
+  const period = periods.filter((p) => p.fromMs <= ms).at(-1) ?? periods[0];
+  return period === undefined ? ms : period.at + ms - period.fromMs;
+}

@@ -38,8 +38,8 @@ export interface RealtimeStreamOptions {
 
 /** How one play is timed and ended, when the caller drives the recording (the emulator). */
 export interface PlayOptions {
-  /** Epoch ms at which recording ms `fromMs` was recorded: body times count from it, unscaled. */
-  readonly startedAt?: number;
+  /** Epoch ms at which a moment of recording (seconds) was recorded, when the caller keeps its own clock (the emulator's meeting time). */
+  readonly absolute?: (seconds: number) => number;
   /** Ends the play early: once the signal fires, frames due before `atMs()` ms of recording go out at once, the rest never. */
   readonly cut?: { readonly signal: AbortSignal; readonly atMs: () => number };
 }
@@ -92,9 +92,7 @@ export class RealtimeStream {
     const startedMono = performance.now();
     // Times in the bodies follow the run's clock, like the status webhooks' updated_at; or the
     // caller's own clock (the emulator's meeting time) from the moment fromMs was recorded.
-    const absolute = options.startedAt === undefined
-      ? (seconds: number): number => started + scaled(seconds * 1000 - fromMs, speed)
-      : (seconds: number): number => options.startedAt! + seconds * 1000 - fromMs;
+    const absolute = options.absolute ?? ((seconds: number): number => started + scaled(seconds * 1000 - fromMs, speed));
     const cut = options.cut;
     const waitSignal = cut && signal ? AbortSignal.any([signal, cut.signal]) : cut?.signal ?? signal;
     const sends: Promise<void>[] = [];
