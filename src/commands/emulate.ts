@@ -16,7 +16,7 @@ export function emulateCommand(ctx: CommandContext): Command {
     .option("--speed <factor>", "Recall's timings divided by this; 1 = real time, 0 = as fast as your app answers", speedFactor, 10)
     .option("-s, --scenario <name>", "the lifecycle bots walk (see `simulate lifecycle --list`); per bot: metadata recall_hooks_scenario", "happy")
     .option("--sub-code <code>", "the sub code of the scenario's fatal / call_ended / permission-denied step")
-    .option("--script <file>", "the meeting (JSON: title, participants, utterances) transcripts and audio are made from")
+    .option("--script <file>", "the meeting every bot attends, streamed to its real-time endpoints and downloaded: text ([00:12] Ada: Hello) or JSON (default: a built-in two-minute meeting)")
     .option("--state <file>", "keep bots in this file, so they survive a restart")
     .option("--rate-limit", "apply Recall's per-minute rate limits (429 with Retry-After)")
     .option("--fail-create <status:rate>", "fail this share of Create Bot calls, e.g. 507:0.2; repeatable", collect)
