@@ -209,4 +209,25 @@ describe("emulate: the REST API's contract", () => {
     assert.equal(status, 403);
     assert.equal((await fetch(`${emu.url}/_emulator/bots`)).status, 200);
   });
+
+  it("a media object: PATCH changes only its metadata; DELETE (204) sends <media>.deleted and ends its download", async () => {
+    const bot = (await call("POST", "/api/v1/bot/", { meeting_url: MEET, recording_config: { transcript: { provider: { meeting_captions: {} } } } })).json;
+    await app.waitFor((h) => h.event === "bot.done" && h.botId === bot.id);
+    const transcript = (await call("GET", `/api/v1/bot/${bot.id}/`)).json.recordings[0].media_shortcuts.transcript;
+    const patched = await call("PATCH", `/api/v1/transcript/${transcript.id}/`, { metadata: { reviewed: "yes" } });
+    assert.equal(patched.status, 200);
+    assert.deepEqual(patched.json.metadata, { reviewed: "yes" });
+    assert.deepEqual((await call("PATCH", `/api/v1/transcript/${transcript.id}/`, { metadata: { reviewed: null } })).json.metadata, {});
+    const refused = await call("PATCH", `/api/v1/transcript/${transcript.id}/`, { provider: {} });
+    assert.equal(refused.status, 400);
+    assert.deepEqual(Object.keys(refused.json), ["provider"]);
+    assert.equal((await fetch(transcript.data.download_url)).status, 200);
+    assert.equal((await call("DELETE", `/api/v1/transcript/${transcript.id}/`)).status, 204);
+    const deleted = await app.waitFor((h) => h.event === "transcript.deleted" && h.botId === bot.id);
+    assert.ok(deleted.verified);
+    assert.equal(deleted.body.data["transcript"].id, transcript.id);
+    assert.equal((await fetch(transcript.data.download_url)).status, 404, "a deleted transcript downloads no more");
+    assert.equal((await call("DELETE", `/api/v1/transcript/${transcript.id}/`)).status, 404);
+    assert.equal((await call("GET", `/api/v1/bot/${bot.id}/`)).json.recordings[0].media_shortcuts.transcript.status.code, "deleted");
+  });
 });

@@ -164,6 +164,36 @@ export class BotService {
     this.#o.onChange?.();
   }
 
+  /** PATCH /<media>/{id}/: only `metadata` changes (a key set to null is removed). */
+  updateMedia(kind: string, id: string, body: unknown): { recording: RecordingState; media: MediaState } {
+    const hit = this.#o.store.findMedia(id, kind);
+    if (hit === undefined || hit.media.status.code === "deleted") throw notFound();
+    if (!isObject(body)) throw fieldErrors({ non_field_errors: ["Invalid data. Expected a dictionary."] });
+    const unknown = Object.keys(body).filter((k) => k !== "metadata");
+    if (unknown.length > 0) throw fieldErrors(Object.fromEntries(unknown.map((k) => [k, ["This field cannot be updated: only metadata can."]])));
+    const metadata = body["metadata"];
+    if (metadata !== undefined && !isObject(metadata)) throw fieldErrors({ metadata: ["Expected a dictionary of strings."] });
+    for (const [key, value] of Object.entries(metadata ?? {})) {
+      if (value === null) delete hit.media.metadata[key];
+      else if (typeof value === "string") hit.media.metadata[key] = value;
+      else throw fieldErrors({ metadata: [`${key}: expected a string or null.`] });
+    }
+    this.#o.onChange?.();
+    return { recording: hit.recording, media: hit.media };
+  }
+
+  /** DELETE /<media>/{id}/: that media object only, once it is no longer being made (`<media>.deleted`). */
+  deleteMediaObject(kind: string, id: string): void {
+    const hit = this.#o.store.findMedia(id, kind);
+    if (hit === undefined || hit.media.status.code === "deleted") throw notFound();
+    if (hit.media.status.code === "processing") {
+      throw stateError("cannot_delete_media", `The ${kind} is still being made: delete it once it is done (${kind}.done).`);
+    }
+    hit.media.status = { code: "deleted", sub_code: null, at: Math.max(this.#o.now(), lastAt(hit.bot) + 1) };
+    this.#send(hit.bot, [mediaMessage(hit.bot, hit.recording, hit.media)]);
+    this.#o.onChange?.();
+  }
+
   /** create_transcript: a transcript in `processing`, then transcript.processing and transcript.done. */
   createTranscript(recordingId: string, body: unknown): { bot: BotState; recording: RecordingState; transcript: MediaState } {
     const hit = this.#o.store.findRecording(recordingId);

@@ -49,6 +49,18 @@ const mediaRoutes = (kind: string): Route[] => [
       return json(200, kind === "transcript" ? transcriptView(ctx.base, hit.bot, hit.recording, hit.media) : mediaView(ctx.base, hit.media, hit.recording));
     },
   },
+  {
+    method: "PATCH", pattern: new RegExp(`^/api/v1/${kind}/${ID}$`), bucket: () => command,
+    handle: (req, [id], ctx) => {
+      const { recording, media } = ctx.bots.updateMedia(kind, id!, req.body);
+      const bot = ctx.store.findRecording(recording.id)!.bot;
+      return json(200, kind === "transcript" ? transcriptView(ctx.base, bot, recording, media) : mediaView(ctx.base, media, recording));
+    },
+  },
+  {
+    method: "DELETE", pattern: new RegExp(`^/api/v1/${kind}/${ID}$`), bucket: () => command,
+    handle: (_r, [id], ctx) => { ctx.bots.deleteMediaObject(kind, id!); return { status: 204 }; },
+  },
 ];
 
 export const MEDIA_ROUTES: readonly Route[] = [
