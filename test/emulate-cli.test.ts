@@ -8,6 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { startEmulator } from "../src/emulate/emulator.js";
 import { generateSecret } from "../src/webhook/secret.js";
 import { BIN, ROOT, runCli } from "./helpers/cli.js";
+import { startWsReceiver } from "./helpers/ws-receiver.js";
 import { MEET, recallClient, WebhookApp } from "./helpers/emulate.js";
 import { cleanEnv, onLines } from "./helpers/listen.js";
 
@@ -48,9 +49,12 @@ describe("emulate (the built binary)", () => {
   });
   after(() => app.close());
 
-  it("--json: ready with what to set, then api, bot and delivery records; ctl reaches it; --state keeps bots across a restart", async () => {
+  it("--json: ready with what to set, then api, bot, delivery and realtime records; --script is streamed; ctl reaches it; --state keeps bots across a restart", async () => {
     const state = join(dir, "state.json");
-    const args = ["--speed", "0", "--secret", secret, "--webhook-to", app.url, "--state", state];
+    const script = join(dir, "meeting.txt");
+    await writeFile(script, "[00:00] * Ada joins as host\n[00:01] Ada: hello from my own script\n[00:05] Ada: and goodbye\n");
+    const ws = await startWsReceiver(secret);
+    const args = ["--speed", "0", "--secret", secret, "--webhook-to", app.url, "--state", state, "--script", script];
     const first = await spawnEmulate(args);
     let bot: { id: string };
     let before: { status_changes: unknown; recordings: Array<{ id: string }> };
@@ -60,8 +64,14 @@ describe("emulate (the built binary)", () => {
       assert.notEqual(first.ready.secret, secret, "a given secret is printed masked");
       assert.deepEqual(first.ready.webhook_to, [app.url]);
       const call = recallClient(first.ready.url, first.ready.api_key);
-      bot = (await call("POST", "/api/v1/bot/", { meeting_url: MEET })).json;
+      bot = (await call("POST", "/api/v1/bot/", {
+        meeting_url: MEET,
+        recording_config: { transcript: { provider: { recallai_streaming: {} } }, realtime_endpoints: [{ type: "websocket", url: ws.url, events: ["transcript.data"] }] },
+      })).json;
       await first.waitFor((r) => r.type === "bot" && r.bot_id === bot.id && r.code === "done");
+      const tally = await first.waitFor((r) => r.type === "realtime" && r.bot_id === bot.id);
+      assert.deepEqual([tally.transport, tally.frames, tally.lost, tally.failed], ["websocket", 2, 0, false]);
+      assert.deepEqual(ws.frames.map((f) => f.json.data["data"].words.map((w: { text: string }) => w.text).join(" ")), ["hello from my own script", "and goodbye"]);
       await app.waitFor((h) => h.botId === bot.id && h.event === "bot.done");
       assert.ok(first.records.some((r) => r.type === "api" && r.method === "POST" && r.path === "/api/v1/bot/" && r.status === 201));
       await first.waitFor((r) => r.type === "delivery" && r.event === "bot.done" && r.status === 204 && r.url === app.url);
@@ -71,6 +81,7 @@ describe("emulate (the built binary)", () => {
       before = (await call("GET", `/api/v1/bot/${bot.id}/`)).json;
     } finally {
       first.child.kill("SIGINT");
+      await ws.close();
     }
     assert.equal(await first.exit, 130);
     assert.ok(JSON.parse(await readFile(state, "utf8")).bots.length === 1);
