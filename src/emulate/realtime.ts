@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Dispatcher } from "undici";
 import type { BodyFormat } from "../recall/body-format.js";
 import { streamIdentity } from "../realtime/bodies.js";
@@ -102,7 +103,7 @@ class EmulatedStream {
     this.#streams = endpoints.map((endpoint, i) => new RealtimeStream({
       script: settings.script, frames: frames.for(endpoint.events), endpoints: [endpoint.url], events: endpoint.events, identity,
       signer: settings.signer, format: settings.format, speed: settings.speed, signal: settings.signal, now: settings.now,
-      uuid: () => recording.endpointIds[i] ?? base.resourceIds["transcript"]!,
+      uuid: () => recording.endpointIds[i] ?? randomUUID(),
       ...(settings.dispatcher && { dispatcher: settings.dispatcher }),
       ...(settings.onEvent && { onEvent: (e: RealtimeEvent) => settings.onEvent!(e, bot.id) }),
     }));
