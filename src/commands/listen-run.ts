@@ -7,6 +7,7 @@ import type { ListenSummary } from "../listen/stats.js";
 import { ngrokProvider } from "../listen/ngrok.js";
 import { type TunnelEvent, TunnelKeeper, type TunnelProvider } from "../listen/tunnel.js";
 import { listenerPrinter, renderSummary, renderTunnel } from "../output/listen.js";
+import { listenSummaryRecord, readyRecord, tunnelRecord } from "../output/records.js";
 import type { Reporter } from "../output/reporter.js";
 import { describeUnmatchedPatterns, splitPatterns } from "../recall/catalog.js";
 import { maskSecret } from "../webhook/secret.js";
@@ -82,7 +83,7 @@ export async function runListen(options: ListenCommandOptions, ctx: CommandConte
     await tunnel?.close();
     summary = await listener.close();
   }
-  if (reporter.json) reporter.record({ type: "summary", ...snake(summary) });
+  if (reporter.json) reporter.record(listenSummaryRecord(summary));
   else for (const line of renderSummary(summary, reporter.out)) reporter.data(line);
   await reporter.flush();
   return 130;
@@ -173,7 +174,7 @@ function chooseTunnel(options: ListenCommandOptions, deps: ListenDeps, warn: (wa
 }
 
 function reportTunnel(event: TunnelEvent, reporter: Reporter): void {
-  if (reporter.json) reporter.record({ type: "tunnel", state: event.state, url: event.url, error: event.error, retry_in_ms: event.retryInMs });
+  if (reporter.json) reporter.record(tunnelRecord(event));
   else reporter.info(renderTunnel(event, reporter.err));
 }
 
@@ -189,7 +190,7 @@ interface Announcement {
 function announce(listener: Listener, a: Announcement, reporter: Reporter): void {
   const forwardTo = a.routes.map((r) => (r.pattern ? `${r.pattern}=${r.url.href}` : r.url.href));
   if (reporter.json) {
-    reporter.record({ type: "ready", local_url: listener.url, public_url: a.publicUrl, verify: a.verifying, journal: listener.journalPath, forward_to: forwardTo, events: a.events });
+    reporter.record(readyRecord({ localUrl: listener.url, pid: process.pid, publicUrl: a.publicUrl, verify: a.verifying, journal: listener.journalPath, forwardTo, events: a.events }));
   }
   const s = reporter.err;
   const lines = [`${s.bold("recall-hooks")} listening on ${s.cyan(listener.url)} ${s.dim("(POST or WebSocket, any path)")}`];
@@ -209,8 +210,4 @@ function announce(listener: Listener, a: Announcement, reporter: Reporter): void
     const loud = a.publicUrl !== null ? " Your public URL is open: anyone who has it can post fake events." : "";
     reporter.warn(`No secret: every delivery is accepted and marked unverified. Pass --secret or set RECALL_WEBHOOK_SECRET (Recall: Developers > API Keys & Secrets).${loud}`);
   }
-}
-
-function snake(summary: object): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(summary).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
 }

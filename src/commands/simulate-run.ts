@@ -3,6 +3,7 @@ import { UsageError } from "../errors.js";
 import { durationMs, expandSubCodes, findScenario, listScenarios, scenarioSteps, withSubCode } from "../recall/scenarios.js";
 import type { Reporter } from "../output/reporter.js";
 import { formatMs } from "../output/format.js";
+import { scenarioListRecord } from "../output/records.js";
 import { type SimulateOptions, simulate } from "../simulate/simulate.js";
 import { poolSize } from "../simulate/engine.js";
 import { type CommandContext, reporterFor } from "./context.js";
@@ -124,7 +125,7 @@ function banner(options: SimulateCommandOptions, run: CheckedRun, url: string): 
 function printList(reporter: Reporter): void {
   const all = listScenarios();
   if (reporter.json) {
-    reporter.record(all.map((s) => ({ name: s.name, description: s.description, variable: s.variable ?? null, steps: s.steps, duration_ms: durationMs(s.steps) })));
+    reporter.record(scenarioListRecord(all, durationMs));
     return;
   }
   const width = Math.max(...all.map((s) => s.name.length));

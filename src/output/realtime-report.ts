@@ -1,6 +1,7 @@
 import type { EndpointSummary, RealtimeEvent } from "../realtime/endpoint.js";
 import type { BotRealtime } from "../realtime/simulate-realtime.js";
 import { formatMs } from "./format.js";
+import { snakeKeys } from "./records.js";
 import { neutralize } from "./sanitize.js";
 import type { Style } from "./style.js";
 
@@ -35,7 +36,7 @@ export function renderRealtimeEvent(event: RealtimeEvent, bot: string, style: St
 
 export function realtimeEventJson(event: RealtimeEvent, bot: string): Record<string, unknown> {
   const { type, ...rest } = event;
-  return { type: `realtime_${type}`, bot_id: bot, ...snake(rest) };
+  return { type: `realtime_${type}`, bot_id: bot, ...snakeKeys(rest) };
 }
 
 /** A tally line per bot and endpoint. */
@@ -57,14 +58,10 @@ export function renderEndpointTallies(bot: BotRealtime, style: Style): string[] 
 }
 
 export function realtimeSummaryJson(bots: readonly BotRealtime[]): Record<string, unknown>[] {
-  return bots.flatMap((bot) => bot.endpoints.map((e: EndpointSummary) => ({ type: "realtime", bot_id: bot.botId, ...snake({ ...e }) })));
+  return bots.flatMap((bot) => bot.endpoints.map((e: EndpointSummary) => ({ type: "realtime", bot_id: bot.botId, ...snakeKeys({ ...e }) })));
 }
 
 /** Every endpoint got every frame. */
 export function realtimeOk(bots: readonly BotRealtime[]): boolean {
   return bots.every((b) => b.endpoints.every((e) => !e.failed && e.lost === 0));
-}
-
-function snake(value: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
 }
