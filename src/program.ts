@@ -15,6 +15,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Declare>>> = {
   simulate: async () => (await import("./commands/simulate.js")).simulateCommand,
   sign: async () => (await import("./commands/sign.js")).signCommand,
   verify: async () => (await import("./commands/verify.js")).verifyCommand,
+  inspect: async () => (await import("./commands/inspect.js")).inspectCommand,
   events: async () => (await import("./commands/events.js")).eventsCommand,
   secret: async () => (await import("./commands/events.js")).secretCommand,
 };

@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import type { ForwardRoute } from "../listen/forwarder.js";
-import { type Listener, startListener } from "../listen/listener.js";
+import type { Inspector } from "../inspector/index.js";
+import { type Listener, type ListenerEvent, startListener } from "../listen/listener.js";
 import type { ListenSummary } from "../listen/stats.js";
 import { ngrokProvider } from "../listen/ngrok.js";
 import { type TunnelEvent, TunnelKeeper, type TunnelProvider } from "../listen/tunnel.js";
@@ -35,6 +36,9 @@ export interface ListenCommandOptions {
   retryBase: number;
   json?: boolean;
   pretty?: boolean;
+  /** `--inspect` alone is true (the first free port from 4141). */
+  inspect?: number | true;
+  inspectHost?: string;
 }
 
 export interface ListenDeps {
@@ -55,17 +59,23 @@ export async function runListen(options: ListenCommandOptions, ctx: CommandConte
     reporter.warn(`Listening on ${options.host}: other machines on your network can post to it. Use the default 127.0.0.1 unless you need that.`);
   }
   const interrupted = ctx.interruption();
-  const listener = await start(options, { secret, routes, events, journalPath, reporter, ctx });
+  const printer = listenerPrinter(reporter);
+  let inspect: ((event: ListenerEvent) => void) | null = null;
+  const onEvent = (event: ListenerEvent): void => { printer(event); inspect?.(event); };
+  const listener = await start(options, { secret, routes, events, journalPath, reporter, ctx, onEvent });
+  const inspector = options.inspect !== undefined ? await attachInspector(options, { secret, routes, journalPath, reporter, ctx }).catch(async (error: unknown) => { await listener.close(); throw error; }) : null;
+  inspect = inspector ? (event) => inspector.onListenerEvent(event) : null;
   const tunnel = provider ? new TunnelKeeper({ provider, port: listener.port, onEvent: (e) => reportTunnel(e, reporter) }) : null;
   let summary: ListenSummary;
   try {
     const publicUrl = givenUrl ?? (await tunnel?.start()) ?? null;
-    announce(listener, { publicUrl, secret: secret?.value ?? null, verifying: secret !== null && options.skipVerify !== true, routes, events, tunnelAsked: provider !== null }, reporter);
+    announce(listener, { inspectUrl: inspector?.url ?? null, publicUrl, secret: secret?.value ?? null, verifying: secret !== null && options.skipVerify !== true, routes, events, tunnelAsked: provider !== null }, reporter);
     await interrupted;
     reporter.info(reporter.err.dim("Stopping: finishing requests under way and flushing the journal (Ctrl-C again to quit at once)..."));
   } finally {
     await tunnel?.close();
     summary = await listener.close();
+    await inspector?.close();
   }
   if (reporter.json) reporter.record({ type: "summary", ...snake(summary) });
   else for (const line of renderSummary(summary, reporter.out)) reporter.data(line);
@@ -80,6 +90,7 @@ interface StartParts {
   readonly journalPath: string | null;
   readonly reporter: Reporter;
   readonly ctx: CommandContext;
+  readonly onEvent: (event: ListenerEvent) => void;
 }
 
 async function start(options: ListenCommandOptions, parts: StartParts): Promise<Listener> {
@@ -90,7 +101,7 @@ async function start(options: ListenCommandOptions, parts: StartParts): Promise<
       toleranceSeconds: options.tolerance, journalPath: parts.journalPath, forward: parts.routes, passThrough: options.passThrough === true,
       events: parts.events, maxBodyBytes: options.maxBody, headerTimeoutMs: options.headerTimeout, requestTimeoutMs: options.bodyTimeout,
       forwardTimeoutMs: options.forwardTimeout, retryBaseMs: options.retryBase, now: parts.ctx.now,
-      onEvent: listenerPrinter(reporter),
+      onEvent: parts.onEvent,
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -137,7 +148,18 @@ function reportTunnel(event: TunnelEvent, reporter: Reporter): void {
   else reporter.info(renderTunnel(event, reporter.err));
 }
 
+/** `listen --inspect`: the inspector beside the listener, reading the journal the listener writes. */
+async function attachInspector(options: ListenCommandOptions, parts: Omit<StartParts, "events" | "onEvent">): Promise<Inspector> {
+  if (parts.journalPath === null) throw new UsageError("--inspect reads the journal: drop --no-save (or pass --save <file>).");
+  const { openInspector } = await import("./inspect-run.js");
+  return openInspector({
+    journalPath: parts.journalPath, host: options.inspectHost ?? "127.0.0.1", signer: parts.secret ? new Signer(parts.secret) : null, toleranceSeconds: options.tolerance,
+    targets: parts.routes.map((r) => r.url.href), fixturesDir: resolve(parts.ctx.cwd, ".recall-hooks/fixtures"), mode: "live", now: parts.ctx.now,
+  }, options.inspect === true ? undefined : options.inspect, parts.reporter);
+}
+
 interface Announcement {
+  readonly inspectUrl: string | null;
   readonly publicUrl: string | null;
   readonly secret: string | null;
   readonly verifying: boolean;
@@ -149,7 +171,7 @@ interface Announcement {
 function announce(listener: Listener, a: Announcement, reporter: Reporter): void {
   const forwardTo = a.routes.map((r) => (r.pattern ? `${r.pattern}=${r.url.href}` : r.url.href));
   if (reporter.json) {
-    reporter.record({ type: "ready", local_url: listener.url, public_url: a.publicUrl, verify: a.verifying, journal: listener.journalPath, forward_to: forwardTo, events: a.events });
+    reporter.record({ type: "ready", ...(a.inspectUrl !== null && { inspect_url: a.inspectUrl }), local_url: listener.url, public_url: a.publicUrl, verify: a.verifying, journal: listener.journalPath, forward_to: forwardTo, events: a.events });
   }
   const s = reporter.err;
   const lines = [`${s.bold("recall-hooks")} listening on ${s.cyan(listener.url)} ${s.dim("(POST to any path)")}`];
@@ -161,6 +183,7 @@ function announce(listener: Listener, a: Announcement, reporter: Reporter): void
   }
   lines.push(`  verifying    ${a.verifying ? `webhook-* and svix-* signatures, secret ${maskSecret(a.secret!)}` : s.yellow(a.secret ? "off (--skip-verify)" : "off: no secret")}`);
   lines.push(`  journal      ${listener.journalPath ?? s.dim("off (--no-save)")}`);
+  if (a.inspectUrl) lines.push(`  inspector    ${s.cyan(a.inspectUrl)}`);
   if (forwardTo.length) lines.push(`  forwarding   ${forwardTo.join(", ")}`);
   if (a.events.length) lines.push(`  events       ${a.events.join(", ")}`);
   lines.push(s.dim("Ctrl-C to stop."));

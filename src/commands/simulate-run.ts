@@ -1,5 +1,5 @@
 import { UsageError } from "../errors.js";
-import { durationMs, expandSubCodes, findScenario, listScenarios, scenarioSteps, withSubCode } from "../recall/scenarios.js";
+import { type Scenario, durationMs, expandSubCodes, findScenario, listScenarios, parseScenarioFile, scenarioSteps, withSubCode } from "../recall/scenarios.js";
 import type { Reporter } from "../output/reporter.js";
 import { formatMs } from "../output/format.js";
 import { type SimulateOptions, simulate } from "../simulate/simulate.js";
@@ -11,6 +11,9 @@ import { parseMetadata, parseUrl, requireSecret } from "./options.js";
 export interface SimulateCommandOptions {
   to?: string;
   scenario: string;
+  /** A scenario file (`--scenario-file`); runSimulate reads it into `scenarioFromFile`. */
+  scenarioFile?: string;
+  scenarioFromFile?: Scenario;
   list?: boolean;
   subCode?: string;
   allSubCodes?: boolean;
@@ -35,6 +38,7 @@ export async function runSimulate(options: SimulateCommandOptions, ctx: CommandC
     printList(reporter);
     return 0;
   }
+  if (options.scenarioFile !== undefined) options.scenarioFromFile = await readScenarioFile(options.scenarioFile, ctx.cwd);
   const base = checkOptions(options);
   if (options.to === undefined) {
     const { runEmbedded } = await import("./simulate-embedded.js");
@@ -64,7 +68,7 @@ interface CheckedRun {
 
 /** Option combinations that cannot work, as one-line errors with the fix. */
 function checkOptions(options: SimulateCommandOptions): CheckedRun {
-  const scenario = findScenario(options.scenario);
+  const scenario = options.scenarioFromFile ?? findScenario(options.scenario);
   if (options.subCode !== undefined && options.allSubCodes) throw new UsageError("Give --sub-code or --all-sub-codes, not both.");
   // The scenario module refuses a sub code for a scenario without one, and an unknown sub code.
   const variant = options.subCode !== undefined ? withSubCode(scenario, options.subCode) : scenario;
@@ -78,7 +82,7 @@ function checkOptions(options: SimulateCommandOptions): CheckedRun {
 
 function libraryOptions(options: SimulateCommandOptions): Omit<SimulateOptions, "to" | "secret"> {
   return {
-    scenario: options.scenario,
+    scenario: options.scenarioFromFile ?? options.scenario,
     bots: options.bots,
     concurrency: options.concurrency,
     speed: options.speed,
@@ -108,4 +112,16 @@ function printList(reporter: Reporter): void {
   }
   const width = Math.max(...all.map((s) => s.name.length));
   for (const s of all) reporter.data(`${reporter.out.bold(s.name.padEnd(width))}  ${s.description}`);
+}
+
+async function readScenarioFile(file: string, cwd: string): Promise<Scenario> {
+  const { readFile } = await import("node:fs/promises");
+  const { resolve } = await import("node:path");
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, file), "utf8");
+  } catch (error) {
+    throw new UsageError(`Cannot read the scenario file ${file} (${(error as NodeJS.ErrnoException).code ?? "error"}): check the path.`, { cause: error });
+  }
+  return parseScenarioFile(text, file);
 }

@@ -63,7 +63,7 @@ export interface AcceptedDelivery {
 
 export type ListenerEvent =
   | { readonly type: "delivery"; readonly delivery: AcceptedDelivery }
-  | { readonly type: "rejected"; readonly status: number; readonly path: string; readonly id: string | null; readonly reason: VerificationReason | Refusal["reason"] | "journal_failed"; readonly message: string; readonly at: number }
+  | { readonly type: "rejected"; readonly status: number; readonly path: string; readonly id: string | null; readonly reason: VerificationReason | Refusal["reason"] | "journal_failed"; readonly message: string; readonly at: number; readonly request?: Pick<ReceivedRequest, "headers" | "body"> }
   | { readonly type: "forward"; readonly outcome: ForwardOutcome }
   | { readonly type: "resumed"; readonly count: number; readonly journal: string };
 
@@ -109,7 +109,7 @@ export async function startListener(options: ListenerOptions = {}): Promise<List
 
   const reject = (request: ReceivedRequest, id: string | null, status: number, reason: VerificationReason | "journal_failed", message: string): Answer => {
     stats.countRejected(reason);
-    emit({ type: "rejected", status, path: request.path, id, reason, message, at: request.receivedAt });
+    emit({ type: "rejected", status, path: request.path, id, reason, message, at: request.receivedAt, request });
     return { status, body: status === 503 ? "could not store the delivery; retry\n" : status === 400 ? "bad request\n" : "invalid signature\n" };
   };
 

@@ -1,0 +1,176 @@
+import { readFile } from "node:fs/promises";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import type { Dispatcher } from "undici";
+import { maskSecret } from "../webhook/secret.js";
+import type { Signer } from "../webhook/sign.js";
+import { ActionError, checkTarget, curlCommand, prepare, type ReplayMode, replayCommand, saveFixture, send } from "./actions.js";
+import { detailOf, sourceOf } from "./detail.js";
+import { readJson, refusal, SECURITY_HEADERS, sendJson, sendText, type GuardOptions } from "./guard.js";
+import { botScenario } from "./scenario.js";
+import { type JournalStore, parseCursor } from "./store.js";
+
+export interface InspectorServerOptions {
+  readonly store: JournalStore;
+  readonly host: string;
+  readonly port: number;
+  readonly signer: Signer | null;
+  readonly toleranceSeconds: number;
+  /** Replay targets allowed without confirmation (listen's --forward-to, inspect's --to). */
+  readonly targets: readonly string[];
+  /** Where "save as fixture" writes. */
+  readonly fixturesDir: string;
+  readonly token: string | null;
+  readonly mode: "live" | "journal";
+  readonly now: () => number;
+  readonly dispatcher?: Dispatcher;
+}
+
+export interface InspectorServer {
+  readonly server: Server;
+  readonly port: number;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const UI_DIR = fileURLToPath(new URL("./ui/", import.meta.url));
+const MIME: Readonly<Record<string, string>> = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8", svg: "image/svg+xml" };
+/** A slow page is cut off, not buffered: it reconnects and resumes from the journal. */
+const MAX_BACKLOG = 1024 * 1024;
+const MODES: readonly ReplayMode[] = ["original", "same_id", "new_id", "edited"];
+
+export async function startInspectorServer(o: InspectorServerOptions): Promise<InspectorServer> {
+  const streams = new Set<ServerResponse>();
+  const guard: GuardOptions = { hosts: [], token: o.token };
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, error instanceof ActionError ? error.status : 500, { error: (error as Error).message });
+      else res.destroy();
+    });
+  });
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? "/", "http://inspector.invalid");
+    const why = refusal(req, url, guard);
+    if (why !== null) return sendText(res, 403, `Forbidden: ${why}.`);
+    const path = url.pathname;
+    if (req.method === "GET" || req.method === "HEAD") {
+      if (path === "/api/stream") return stream(req, res, url);
+      if (path === "/api/info") return sendJson(res, 200, info());
+      const entry = /^\/api\/entries\/([0-9r]+)$/.exec(path);
+      if (entry) return detail(res, entry[1]!);
+      const bot = /^\/api\/bots\/([^/]+)\/scenario$/.exec(path);
+      if (bot) return sendJson(res, 200, botScenario(o.store.entries(), decodeURIComponent(bot[1]!)));
+      return serveStatic(res, path, url);
+    }
+    const body = await readJson(req);
+    if (body === null) return sendJson(res, 400, { error: "The body must be a JSON object." });
+    if (path === "/api/replay") return sendJson(res, 200, await replay(body));
+    if (path === "/api/copy") return sendJson(res, 200, await copy(body));
+    if (path === "/api/fixture") return sendJson(res, 200, await fixture(body));
+    return sendJson(res, 404, { error: "No such route." });
+  };
+
+  const info = (): Record<string, unknown> => ({
+    mode: o.mode, journal: o.store.path, secret: o.signer ? maskSecret(o.signer.secret.value) : null, verifying: o.signer !== null,
+    targets: o.targets, tolerance: o.toleranceSeconds, ring: o.store.ringSize,
+  });
+
+  const detail = async (res: ServerResponse, cursor: string): Promise<void> => {
+    const entry = o.store.find(cursor);
+    if (!entry) return sendJson(res, 404, { error: `No record ${cursor} in the inspector's window (the last ${o.store.ringSize}).` });
+    sendJson(res, 200, await detailOf(o.store, entry, { signer: o.signer, toleranceSeconds: o.toleranceSeconds }));
+  };
+
+  const sourceFor = async (body: Record<string, unknown>) => {
+    const entry = o.store.find(String(body["cursor"] ?? ""));
+    if (!entry) throw new ActionError(404, "That delivery is no longer in the inspector's window.");
+    const source = await sourceOf(o.store, entry);
+    if (!source) throw new ActionError(400, "That record is not a delivery.");
+    return { entry, source };
+  };
+
+  const modeOf = (value: unknown): ReplayMode => {
+    if (MODES.includes(value as ReplayMode)) return value as ReplayMode;
+    throw new ActionError(400, `mode is one of ${MODES.join(", ")}.`);
+  };
+
+  const replay = async (body: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const { source } = await sourceFor(body);
+    const target = checkTarget(body["target"], o.targets, body["confirm"] === true);
+    const out = prepare(source, modeOf(body["mode"]), o.signer, o.now(), typeof body["body"] === "string" ? body["body"] : undefined);
+    return send(out, target, o.dispatcher);
+  };
+
+  const copy = async (body: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const { source } = await sourceFor(body);
+    const target = typeof body["target"] === "string" && body["target"] !== "" ? body["target"] : (o.targets[0] ?? "http://localhost:3000/webhooks/recall");
+    const mode = o.signer ? "same_id" : "original";
+    return { curl: curlCommand(prepare(source, mode, o.signer, o.now()), target), replay: replayCommand(source, target), signed: o.signer !== null };
+  };
+
+  const fixture = async (body: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const { entry, source } = await sourceFor(body);
+    return { path: await saveFixture(o.fixturesDir, source, (entry.record["event"] as string | null) ?? null) };
+  };
+
+  const stream = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const cursor = parseCursor(req.headers["last-event-id"] as string | undefined) ?? parseCursor(url.searchParams.get("after"));
+    const start = cursor !== null && cursor.pos > o.store.offset ? null : cursor; // another journal: from the top
+    res.writeHead(200, { ...SECURITY_HEADERS, "content-type": "text/event-stream; charset=utf-8", connection: "keep-alive" });
+    res.write("retry: 1000\n\n");
+    streams.add(res);
+    let last = start;
+    let pending: [{ pos: number; sub: number; cursor: string }, string][] | null = [];
+    const write = (e: { pos: number; sub: number; cursor: string }, line: string): void => {
+      if (last !== null && !(e.pos > last.pos || (e.pos === last.pos && e.sub > last.sub))) return;
+      last = e;
+      res.write(`id: ${e.cursor}\ndata: ${line}\n\n`);
+      if (res.writableLength > MAX_BACKLOG) res.destroy();
+    };
+    const unsubscribe = o.store.subscribe((e, line) => (pending ? pending.push([e, line]) : write(e, line)));
+    const ping = setInterval(() => res.write(": ping\n\n"), 15_000).unref();
+    res.on("close", () => { unsubscribe(); clearInterval(ping); streams.delete(res); });
+    for await (const [e, line] of o.store.after(start)) {
+      if (res.destroyed) return;
+      write(e, line);
+    }
+    for (const [e, line] of pending) write(e, line);
+    pending = null;
+    res.write("event: caught-up\ndata: {}\n\n");
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(o.port, o.host, () => { server.off("error", reject); resolve(); });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shown = o.host === "0.0.0.0" || o.host === "::" ? "127.0.0.1" : o.host.includes(":") ? `[${o.host}]` : o.host;
+  if (o.token === null) (guard.hosts as string[]).push(`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`);
+  return {
+    server, port,
+    url: `http://${shown}:${port}/${o.token ? `?token=${o.token}` : ""}`,
+    async close() {
+      for (const res of streams) res.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const FILE = /^\/([a-z][a-z0-9-]*)\.(js|css|svg)$/;
+
+async function serveStatic(res: ServerResponse, path: string, url: URL): Promise<void> {
+  const name = path === "/" ? "index.html" : FILE.test(path) ? path.slice(1) : null;
+  if (name === null) return sendText(res, 404, "Not found.");
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(UI_DIR + name);
+  } catch {
+    return sendText(res, name === "index.html" ? 500 : 404, name === "index.html" ? "The inspector's page is missing from dist: run npm run build." : "Not found.");
+  }
+  const headers: Record<string, string | number> = { ...SECURITY_HEADERS, "content-type": MIME[name.split(".").pop()!] ?? "application/octet-stream", "content-length": bytes.length };
+  const token = url.searchParams.get("token");
+  if (token !== null && name === "index.html") headers["set-cookie"] = `rh_token=${token}; HttpOnly; SameSite=Strict; Path=/`;
+  res.writeHead(200, headers);
+  res.end(bytes);
+}
