@@ -1,3 +1,7 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Inspector } from "../inspector/index.js";
 import type { Listener } from "../listen/listener.js";
 import { listenerPrinter } from "../output/listen.js";
 import type { Reporter } from "../output/reporter.js";
@@ -19,13 +23,19 @@ export interface EmbeddedRun {
   readonly secret: string | undefined;
   /** The banner line for a run against this URL. */
   readonly banner: (url: string) => string;
+  /** `--inspect [port]`: the inspector over the run (true: the first free port from 4141). */
+  readonly inspect: number | true | undefined;
 }
 
 export async function runEmbedded(run: EmbeddedRun, reporter: Reporter, ctx: CommandContext): Promise<number> {
   const secret = run.secret !== undefined ? requireSecret(run.secret, (w) => reporter.warn(w)).value : generateSecret();
   const signer = new Signer(secret);
   const { startListener } = await import("../listen/listener.js");
-  const listener: Listener = await startListener({ port: 0, signer, journalPath: null, onEvent: listenerPrinter(reporter) });
+  const print = listenerPrinter(reporter);
+  const journalPath = run.inspect !== undefined ? join(await mkdtemp(join(tmpdir(), "recall-hooks-simulate-")), "journal.jsonl") : null;
+  let inspector: Inspector | null = null;
+  const listener: Listener = await startListener({ port: 0, signer, journalPath, onEvent: (e) => { print(e); inspector?.onListenerEvent(e); } });
+  if (journalPath !== null) inspector = await openInspector(listener, journalPath, signer, run.inspect, reporter, ctx);
   let closed = false;
   try {
     if (!reporter.json) {
@@ -40,8 +50,25 @@ export async function runEmbedded(run: EmbeddedRun, reporter: Reporter, ctx: Com
     });
     await listener.close();
     closed = true;
-    return printer.finish(report.summary);
+    const code = await printer.finish(report.summary);
+    if (inspector) {
+      reporter.info(`The inspector stays up at ${inspector.url} (journal ${journalPath}); Ctrl-C to stop.`);
+      await reporter.flush();
+      await ctx.interruption();
+    }
+    return code;
   } finally {
     if (!closed) await listener.close();
+    await inspector?.close();
   }
+}
+
+async function openInspector(listener: Listener, journalPath: string, signer: Signer, port: number | true | undefined, reporter: Reporter, ctx: CommandContext): Promise<Inspector> {
+  const { openInspector: open } = await import("./inspect-run.js");
+  const inspector = await open({ journalPath, signer, fixturesDir: join(ctx.cwd, ".recall-hooks/fixtures"), mode: "live", now: ctx.now, targets: [] },
+    port === true ? undefined : port, reporter);
+  if (reporter.json) reporter.record({ type: "ready", inspect_url: inspector.url, local_url: listener.url, journal: journalPath });
+  else reporter.info(`Inspector at ${inspector.url}`);
+  await reporter.flush();
+  return inspector;
 }

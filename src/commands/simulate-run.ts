@@ -30,6 +30,8 @@ export interface SimulateCommandOptions {
   seed?: number;
   secret?: string;
   json?: boolean;
+  /** Embedded listener only: the inspector page (true: the first free port from 4141). */
+  inspect?: number | true;
 }
 
 export async function runSimulate(options: SimulateCommandOptions, ctx: CommandContext): Promise<number> {
@@ -42,8 +44,9 @@ export async function runSimulate(options: SimulateCommandOptions, ctx: CommandC
   const base = checkOptions(options);
   if (options.to === undefined) {
     const { runEmbedded } = await import("./simulate-embedded.js");
-    return runEmbedded({ library: libraryOptions(options), secret: options.secret, banner: (url) => banner(options, base, url) }, reporter, ctx);
+    return runEmbedded({ library: libraryOptions(options), secret: options.secret, banner: (url) => banner(options, base, url), inspect: options.inspect }, reporter, ctx);
   }
+  if (options.inspect !== undefined) throw new UsageError("--inspect watches the embedded listener: drop --to, or run `recall-hooks listen --inspect` in front of your handler.");
   const url = parseUrl(options.to, "--to");
   const secret = requireSecret(options.secret, (w) => reporter.warn(w));
   const { createDispatcher } = await import("../webhook/deliver.js");

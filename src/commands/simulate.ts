@@ -25,6 +25,7 @@ export function simulateCommand(ctx: CommandContext): Command {
     .addOption(new Option("--headers <family>", "which signature headers").choices(["webhook", "svix", "both"]).default("webhook"))
     .option("--seed <n>", "seed for --duplicates and --reorder, to repeat a run", integer(0, 2 ** 32 - 1))
     .addOption(secretOption())
+    .option("--inspect [port]", "without --to: open the inspector page over the run; it stays up until Ctrl-C", integer(0, 65535))
     .addOption(jsonOption())
     .addHelpText("after", `
 Exit codes: 0 every delivery answered 2xx, 1 some did not (after retries), 2 usage error, 130 interrupted.
