@@ -157,7 +157,9 @@ export class JournalStore {
 
   #addRejected(event: Extract<ListenerEvent, { type: "rejected" }>): void {
     this.#sub += 1;
-    const record = rejectedRecord(event);
+    // listen --json's record, plus what the body says it is, so the list can name it.
+    const parsed = event.request ? parseDelivery(event.request.body) : null;
+    const record = { ...rejectedRecord(event), event: parsed?.event ?? null, bot_id: parsed?.botId ?? null };
     const kept = event.request ? { headers: event.request.headers, body: event.request.body.subarray(0, KEPT_BODY_BYTES) } : undefined;
     const entry: Entry = { cursor: cursorOf(this.#offset, this.#sub), pos: this.#offset, sub: this.#sub, start: this.#offset, record, ...(kept && { kept }) };
     this.#push(entry, JSON.stringify(record));

@@ -60,16 +60,22 @@ function render(): void {
   if (view === "bots") renderBots();
 }
 
+/** Short words for the list; the detail's checklist says the whole of it. */
+const REASONS: Record<string, string> = {
+  body_changed: "body changed", no_matching_signature: "bad signature", timestamp_too_old: "too old", timestamp_too_new: "in the future",
+  missing_headers: "no headers", malformed_headers: "bad headers", bad_secret: "bad secret", journal_failed: "not stored",
+};
+
 function rowEl(item: Item): HTMLElement {
   const f = forwardState(item, forwards.get(item.id ?? ""));
-  const verdict = item.rejected ? h("span", { class: "verdict bad" }, `✗ ${item.reason ?? item.status ?? ""}`)
+  const verdict = item.rejected ? h("span", { class: "verdict bad", title: item.reason ?? "" }, `✗ ${REASONS[item.reason ?? ""] ?? item.reason ?? item.status ?? ""}`)
     : item.verified === true ? h("span", { class: "verdict ok" }, `✓ ${item.scheme ?? ""}`) : h("span", { class: "verdict warn" }, "? unverified");
   return h("div", {
     id: `row-${item.cursor}`, class: `row${item.cursor === selected ? " selected" : ""}`, role: "option", "aria-selected": String(item.cursor === selected),
     "data-cursor": item.cursor, "data-msg": item.id ?? "", "data-event": item.event ?? "", onclick: () => select(item.cursor, true),
   },
   h("span", { class: "time" }, new Date(item.receivedMs).toLocaleTimeString([], { hour12: false })),
-  h("span", { class: "event" }, item.event ?? (item.rejected ? "(refused)" : "(no event)")),
+  h("span", { class: "event" }, item.event ?? "(no event)"),
   h("span", { class: "bot" }, item.bot?.slice(0, 8) ?? ""),
   verdict,
   h("span", { class: `fwd ${f.state}` }, f.state === "none" ? "" : `→ ${f.status ?? f.state}`),
@@ -104,7 +110,7 @@ function select(cursor: string, byUser: boolean): void {
 async function openDetail(cursor: string): Promise<void> {
   try {
     const d = await loadDetail(cursor);
-    if (selected !== cursor) return;
+    if (selected !== cursor || view !== "detail") return;
     current = d;
     replace(detailPane, renderDetail(d, { targets, pinned, say, select: (c) => select(c, true) }));
   } catch (error) {
@@ -184,7 +190,8 @@ async function start(): Promise<void> {
   byId("copy-journal").addEventListener("click", () => void copyText(byId("journal").textContent ?? ""));
   const info = await getJson("/api/info");
   targets = (info["targets"] as string[] | undefined) ?? [];
-  replace(byId("journal"), String(info["journal"] ?? ""));
+  replace(byId("journal"), String(info["journal"] ?? "").split("/").slice(-2).join("/"));
+  byId("journal").title = String(info["journal"] ?? "");
   replace(byId("verify"), info["verifying"] ? `verifying, secret ${String(info["secret"])}` : "not verifying (no secret)");
   connect();
 }

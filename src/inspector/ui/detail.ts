@@ -35,7 +35,7 @@ const section = (title: string, ...body: (Node | null)[]): HTMLElement => h("sec
 export function renderDetail(d: Detail, ctx: Context): HTMLElement {
   const r = d.record;
   const title = h("header", { class: "detail-head" },
-    h("h2", {}, String(r["event"] ?? (r["reason"] ? `refused: ${String(r["reason"])}` : "(no event)"))),
+    h("h2", {}, String(r["event"] ?? "(no event)"), r["reason"] ? h("span", { class: "refused" }, ` refused with ${String(r["status"])}: ${String(r["reason"]).replace(/_/g, " ")}`) : null),
     h("div", { class: "sub" }, `${String(r["id"] ?? "(no id)")} · received ${String(r["received_at"] ?? "")}${d.size !== undefined ? ` · ${d.size} bytes` : ""}`));
   if (d.headers === undefined) return h("div", {}, title, h("p", {}, "This record is not a delivery."));
   return h("div", {},
