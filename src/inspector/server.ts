@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { Dispatcher } from "undici";
+import { lifecycleCodes, statusRank, TRANSITIONS } from "../recall/lifecycle.js";
 import { maskSecret } from "../webhook/secret.js";
 import type { Signer } from "../webhook/sign.js";
 import { ActionError, checkTarget, curlCommand, prepare, type ReplayMode, replayCommand, saveFixture, send } from "./actions.js";
@@ -57,6 +58,7 @@ export async function startInspectorServer(o: InspectorServerOptions): Promise<I
     if (req.method === "GET" || req.method === "HEAD") {
       if (path === "/api/stream") return stream(req, res, url);
       if (path === "/api/info") return sendJson(res, 200, info());
+      if (path === "/api/graph") return sendJson(res, 200, statusGraph());
       const entry = /^\/api\/entries\/([0-9r]+)$/.exec(path);
       if (entry) return detail(res, entry[1]!);
       const bot = /^\/api\/bots\/([^/]+)\/scenario$/.exec(path);
@@ -155,6 +157,11 @@ export async function startInspectorServer(o: InspectorServerOptions): Promise<I
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Recall's status graph (src/recall/lifecycle.ts) for the page's drawing. */
+function statusGraph(): Record<string, unknown> {
+  return { transitions: TRANSITIONS, ranks: Object.fromEntries(lifecycleCodes().map((c) => [c, statusRank(c)])) };
 }
 
 const FILE = /^\/([a-z][a-z0-9-]*)\.(js|css|svg)$/;

@@ -1,6 +1,7 @@
 import { byId, copyText, getJson, h, replace } from "./dom.js";
 import { matches, parseFilter, type Term } from "./filter.js";
 import { type Detail, loadDetail, renderDetail, showDiff, toggleEditor } from "./detail.js";
+import { type Graph, statusGraph } from "./graph.js";
 import { lanes } from "./lanes.js";
 import { type Forward, type Item, forwardState, rowOf, toItem } from "./state.js";
 
@@ -20,6 +21,7 @@ let view: "detail" | "bots" = "detail";
 let current: Detail | null = null;
 let targets: string[] = [];
 let queued = false;
+let graph: Graph | null = null;
 
 const list = byId("list");
 const detailPane = byId("detail");
@@ -120,7 +122,12 @@ async function openDetail(cursor: string): Promise<void> {
 
 function renderBots(): void {
   const bot = items.find((i) => i.cursor === selected)?.bot ?? null;
-  replace(detailPane, h("h2", {}, "Bots"), lanes(items, bot, Date.now(), (item) => { view = "detail"; select(item.cursor, true); }));
+  const path = items.filter((i) => i.bot === bot && bot !== null && !i.rejected && !i.duplicate && i.event?.startsWith("bot.") && i.code !== null)
+    .sort((a, b) => (a.updatedMs ?? a.receivedMs) - (b.updatedMs ?? b.receivedMs)).map((i) => i.code!);
+  replace(detailPane, h("h2", {}, "Bots"),
+    graph && bot !== null ? h("section", { class: "card", "data-section": "graph" }, h("h3", {}, "Status graph ", h("code", { class: "plain" }, bot)), statusGraph(graph, path),
+      h("p", { class: "graph-legend" }, "blue: the path this bot took, by updated_at · dashed: inferred edges (Recall publishes the diagram only as an image) · red: a step the graph does not have")) : null,
+    lanes(items, bot, Date.now(), (item) => { view = "detail"; select(item.cursor, true); }));
 }
 
 function move(by: number): void {
@@ -190,6 +197,7 @@ async function start(): Promise<void> {
   byId("copy-journal").addEventListener("click", () => void copyText(byId("journal").textContent ?? ""));
   const info = await getJson("/api/info");
   targets = (info["targets"] as string[] | undefined) ?? [];
+  graph = (await getJson("/api/graph")) as unknown as Graph;
   replace(byId("journal"), String(info["journal"] ?? "").split("/").slice(-2).join("/"));
   byId("journal").title = String(info["journal"] ?? "");
   replace(byId("verify"), info["verifying"] ? `verifying, secret ${String(info["secret"])}` : "not verifying (no secret)");
