@@ -43,6 +43,12 @@ async function open(url: string): Promise<{ page: Page; problems: string[] }> {
   return { page, problems };
 }
 
+/** Waits (no sleep: the page's own polling) until `count` elements match. A function, not a string: the CSP forbids eval. */
+async function rowsMatch(page: Page, selector: string, count: number): Promise<void> {
+  type Doc = { querySelectorAll(s: string): { length: number } };
+  await page.waitForFunction(([sel, n]) => (globalThis as unknown as { document: Doc }).document.querySelectorAll(sel as string).length === n, [selector, count] as const);
+}
+
 async function msgs(page: Page): Promise<(string | null)[]> {
   return Promise.all((await page.locator("#list .row").all()).map((r) => r.getAttribute("data-msg")));
 }
@@ -113,20 +119,20 @@ describe("inspector in a browser, beside listen --inspect", () => {
     await page.keyboard.press("Escape");
     await page.keyboard.press("/");
     await page.keyboard.type("event:bot.fatal");
-    await page.waitForFunction('[...document.querySelectorAll("#list .row")].every((r) => r.dataset.event === "bot.fatal")');
-    assert.deepEqual((await msgs(page)).sort(), ["msg_fatal_1"]);
+    await rowsMatch(page, '#list .row:not([data-event="bot.fatal"])', 0);
+    assert.deepEqual((await msgs(page)).sort(), ["msg_fatal_1", "msg_tampered"]);
     await page.fill("#filter", "-verified:yes");
-    await page.waitForFunction('document.querySelectorAll("#list .row").length === 1');
+    await rowsMatch(page, "#list .row", 1);
     assert.deepEqual(await msgs(page), ["msg_tampered"]);
     await page.fill("#filter", "event:bot.* -event:bot.fatal sub:zoom_*");
-    await page.waitForFunction('document.querySelectorAll("#list .row").length === 0');
+    await rowsMatch(page, "#list .row", 0);
     await page.fill("#filter", "");
     await page.keyboard.press("Escape");
   });
 
   it("j and k move the selection", async () => {
     const rows = page.locator("#list .row");
-    await page.waitForFunction('document.querySelectorAll("#list .row").length >= 4');
+    await page.locator("#list .row").nth(3).waitFor();
     await rows.first().click();
     const selected = (): Promise<string | null> => page.locator('#list .row[aria-selected="true"]').getAttribute("data-cursor");
     const first = await selected();
@@ -150,6 +156,24 @@ describe("inspector in a browser, beside listen --inspect", () => {
     assert.ok(replayed, "the target got the replay");
     assert.equal(replayed.verified, true);
     assert.equal(replayed.event, "bot.in_waiting_room");
+  });
+
+  it("edit and send arrives re-signed, marked modified; copy as curl is signed on the server", async () => {
+    await page.locator('[data-msg="msg_replay"]').click();
+    await page.locator("#edit").click();
+    const edited = '{"event": "bot.in_waiting_room", "data": {"edited": true}}';
+    await page.fill("#editor", edited);
+    const before = receiver.received.length;
+    await page.locator("#send-edited").click();
+    await page.locator("#result", { hasText: "(modified)" }).waitFor();
+    const got = receiver.received.slice(before).find((r) => r.body === edited);
+    assert.ok(got, "the target got the edited body");
+    assert.equal(got.verified, true);
+    await page.locator("#copy-curl").click();
+    const curl = await page.locator("#result pre").innerText();
+    assert.match(curl, /^curl -sS -X POST/);
+    assert.match(curl, /webhook-signature: v1,/);
+    assert.ok(!curl.includes(secret.slice(6)));
   });
 
   it("refuses a foreign Host or Origin and a POST without the custom header (403)", async () => {

@@ -49,10 +49,28 @@ export function renderDetail(d: Detail, ctx: Context): HTMLElement {
     section("Raw", h("pre", { class: "raw" }, d.body ?? "")),
     section("Headers", h("table", {}, h("tbody", {}, Object.entries(d.headers).map(([k, v]) => h("tr", {}, h("th", {}, k), h("td", {}, Array.isArray(v) ? v.join(", ") : v)))))),
     section("Forwards", forwards(d)),
-    section("Attempts", h("ol", {}, (d.attempts ?? []).map((a, i) => h("li", {}, h("a", { href: "#", onclick: (e: Event) => { e.preventDefault(); ctx.select(a.cursor); } }, `attempt ${i + 1}`), ` at ${a.received_at}${a.duplicate ? " (duplicate)" : ""}`))),
+    section("Attempts", attempts(d, ctx),
       h("p", { class: "hint" }, "Svix retries a non-2xx answer after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: Recall retries for about a day.")),
     h("section", { class: "card", id: "diff", "data-section": "diff" }, h("h3", {}, "Diff"), h("p", { class: "hint" }, "press d to compare with the pinned delivery or this bot's previous one")),
   );
+}
+
+/** Svix's wait before attempt n+1 (n from 1): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+const SCHEDULE = ["5 s", "5 min", "30 min", "2 h", "5 h", "10 h", "10 h"];
+
+function attempts(d: Detail, ctx: Context): Node {
+  const list = d.attempts ?? [];
+  return h("ol", { class: "attempts" }, list.map((a, i) => {
+    const gap = i === 0 ? null : (Date.parse(a.received_at) - Date.parse(list[i - 1]!.received_at)) / 1000;
+    return h("li", { class: a.cursor === d.cursor ? "this" : "" },
+      h("a", { href: "#", onclick: (e: Event) => { e.preventDefault(); ctx.select(a.cursor); } }, `attempt ${i + 1}`),
+      ` at ${a.received_at}`, gap === null ? "" : ` (+${formatGap(gap)}; Svix waits ${SCHEDULE[i - 1] ?? "10 h"})`,
+      a.status !== null && a.status >= 400 ? h("span", { class: "bad" }, ` refused ${a.status}`) : null);
+  }));
+}
+
+function formatGap(seconds: number): string {
+  return seconds < 120 ? `${Math.round(seconds * 10) / 10} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${(seconds / 3600).toFixed(1)} h`;
 }
 
 function mark(state: string): string {
