@@ -215,6 +215,36 @@ describe("inspector stream", () => {
     }
   });
 
+  it("answers the JSON API with the page's filter language and each bot's state", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "rh-api-"));
+    const path = join(dir, "j.jsonl");
+    await writeFile(path, delivery(1, "bot.joining_call", "bot-a") + delivery(2, "bot.fatal", "bot-a") + delivery(3, "bot.joining_call", "bot-b"));
+    const inspector = await startInspector({ journalPath: path, port: 0, fixturesDir: dir, mode: "journal" });
+    const json = (p: string): Promise<Record<string, unknown>> => new Promise((resolve, reject) => {
+      get(`${inspector.url}${p}`, { agent: false }, (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => { text += c; });
+        res.on("end", () => resolve(JSON.parse(text) as Record<string, unknown>));
+      }).on("error", reject);
+    });
+    try {
+      const fatal = (await json("api/deliveries?q=event:bot.fatal")).deliveries as Record<string, unknown>[];
+      assert.deepEqual(fatal.map((d) => d["id"]), ["msg_2"]);
+      const notA = (await json("api/deliveries?q=-bot:bot-a")).deliveries as Record<string, unknown>[];
+      assert.deepEqual(notA.map((d) => d["id"]), ["msg_3"]);
+      const paged = (await json(`api/deliveries?limit=1&before=${String(fatal[0]!["cursor"])}`)).deliveries as Record<string, unknown>[];
+      assert.deepEqual(paged.map((d) => d["id"]), ["msg_1"]);
+      const bots = (await json("api/bots")).bots as Record<string, unknown>[];
+      const a = bots.find((b) => b["bot_id"] === "bot-a")!;
+      assert.deepEqual(a["path"], ["joining_call", "fatal"]);
+      assert.equal(a["terminal"], true);
+      assert.equal(bots.find((b) => b["bot_id"] === "bot-b")!["terminal"], false);
+    } finally {
+      await inspector.close();
+    }
+  });
+
   it("inspect without a journal is a usage error that says what to do", async () => {
     const run = await runCli(["inspect", join(tmpdir(), "no-such-journal.jsonl")]);
     assert.equal(run.code, 2);

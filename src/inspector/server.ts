@@ -9,6 +9,7 @@ import type { Signer } from "../webhook/sign.js";
 import { ActionError, checkTarget, curlCommand, prepare, type ReplayMode, replayCommand, saveFixture, send } from "./actions.js";
 import { detailOf, sourceOf } from "./detail.js";
 import { readJson, refusal, SECURITY_HEADERS, sendJson, sendText, type GuardOptions } from "./guard.js";
+import { listBots, listDeliveries } from "./query.js";
 import { botScenario } from "./scenario.js";
 import { type JournalStore, parseCursor } from "./store.js";
 
@@ -59,6 +60,11 @@ export async function startInspectorServer(o: InspectorServerOptions): Promise<I
       if (path === "/api/stream") return stream(req, res, url);
       if (path === "/api/info") return sendJson(res, 200, info());
       if (path === "/api/graph") return sendJson(res, 200, statusGraph());
+      if (path === "/api/deliveries") {
+        const limit = Math.min(Math.max(Number(url.searchParams.get("limit") ?? 100) || 100, 1), o.store.ringSize);
+        return sendJson(res, 200, { deliveries: listDeliveries(o.store.entries(), { q: url.searchParams.get("q") ?? "", limit, before: parseCursor(url.searchParams.get("before")) }) });
+      }
+      if (path === "/api/bots") return sendJson(res, 200, { bots: listBots(o.store.entries()) });
       const entry = /^\/api\/entries\/([0-9r]+)$/.exec(path);
       if (entry) return detail(res, entry[1]!);
       const bot = /^\/api\/bots\/([^/]+)\/scenario$/.exec(path);

@@ -21,6 +21,8 @@ export interface Entry {
   readonly start: number;
   /** The stream record without headers and body (read again from the journal when asked). */
   readonly record: Record<string, unknown>;
+  /** data.data.updated_at of a delivery, for bot timelines (not part of the stream record). */
+  readonly updatedAt?: string | null;
   /** A refused delivery's request, kept in memory (it is in no file), its body cut at KEPT_BODY_BYTES. */
   readonly kept?: { readonly headers: Record<string, string | string[]>; readonly body: Buffer };
 }
@@ -184,16 +186,18 @@ function toEntry(line: Line, timeline: Timeline): { entry: Entry; line: string }
   const value = tryParse(line.text);
   if (!isObject(value)) return null;
   let summary: Record<string, unknown>;
+  let updatedAt: string | null = null;
   if (value["type"] === "delivery" && typeof value["key"] === "string") {
     const d = value as unknown as DeliveryRecord;
     const parsed = parseDelivery(decodeBody(d));
     summary = deliveryRecord(d, parsed, lateAfter(d, parsed, timeline));
+    updatedAt = parsed.updatedAt;
   } else if (value["type"] === "forward" && typeof value["target"] === "string") {
     summary = forwardRecord(value as unknown as ForwardRecord);
   } else {
     return null;
   }
-  const entry: Entry = { cursor: cursorOf(line.end, 0), pos: line.end, sub: 0, start: line.start, record: summary };
+  const entry: Entry = { cursor: cursorOf(line.end, 0), pos: line.end, sub: 0, start: line.start, record: summary, updatedAt };
   return { entry, line: JSON.stringify({ ...summary, ...bodyOf(value) }) };
 }
 
