@@ -166,7 +166,7 @@ describe("inspector in a browser, beside listen --inspect", () => {
     const before = receiver.received.length;
     await page.locator("#send-edited").click();
     await page.locator("#result", { hasText: "(modified)" }).waitFor();
-    const got = receiver.received.slice(before).find((r) => r.body === edited);
+    const got = receiver.received.slice(before).find((r) => r.text === edited);
     assert.ok(got, "the target got the edited body");
     assert.equal(got.verified, true);
     await page.locator("#copy-curl").click();
