@@ -14,6 +14,7 @@ import { matches, parseFilter, type Row } from "../src/inspector/ui/filter.js";
 import { parseScenarioFile } from "../src/recall/scenarios.js";
 import { generateSecret } from "../src/webhook/secret.js";
 import { Signer } from "../src/webhook/sign.js";
+import { spawnReady } from "./helpers/browser.js";
 import { runCli } from "./helpers/cli.js";
 import { ListenProcess, post } from "./helpers/listen.js";
 
@@ -199,19 +200,26 @@ describe("inspector stream", () => {
     }
   });
 
-  it("binds beyond loopback only with a token", async () => {
+  it("binds beyond loopback only with a token, kept in a cookie after the first visit", async () => {
     const dir = await mkdtemp(join(tmpdir(), "rh-token-"));
     const path = join(dir, "j.jsonl");
     await writeFile(path, delivery(1, "bot.joining_call"));
-    const inspector = await startInspector({ journalPath: path, host: "0.0.0.0", port: 0, fixturesDir: dir, mode: "journal" });
+    const inspect = await spawnReady(["inspect", path, "--host", "0.0.0.0", "--port", "0", "--json"]);
     try {
-      assert.match(inspector.token ?? "", /^[0-9a-f]{32}$/);
-      assert.ok(inspector.url.endsWith(`?token=${inspector.token}`));
-      const status = (path: string): Promise<number> => new Promise((resolve) => get(`http://127.0.0.1:${inspector.port}${path}`, { agent: false }, (res) => { res.resume(); resolve(res.statusCode ?? 0); }));
-      assert.equal(await status("/api/info"), 403);
-      assert.equal(await status(`/api/info?token=${inspector.token}`), 200);
+      const url = new URL(inspect.ready.inspect_url);
+      const token = url.searchParams.get("token") ?? "";
+      assert.match(token, /^[0-9a-f]{32}$/);
+      const fetchOne = (p: string, headers: Record<string, string> = {}): Promise<{ status: number; cookie: string }> => new Promise((resolve, reject) => {
+        get(`${url.origin}${p}`, { agent: false, headers }, (res) => { res.resume(); resolve({ status: res.statusCode ?? 0, cookie: String(res.headers["set-cookie"]?.[0] ?? "") }); }).on("error", reject);
+      });
+      assert.equal((await fetchOne("/api/info")).status, 403);
+      const first = await fetchOne(`/?token=${token}`);
+      assert.equal(first.status, 200);
+      assert.match(first.cookie, /^rh_token=[0-9a-f]{32}; HttpOnly; SameSite=Strict/);
+      assert.equal((await fetchOne("/api/info", { cookie: first.cookie.split(";")[0]! })).status, 200);
+      assert.equal((await fetchOne("/api/info", { cookie: "rh_token=wrong" })).status, 403);
     } finally {
-      await inspector.close();
+      await inspect.stop();
     }
   });
 

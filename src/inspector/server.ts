@@ -12,6 +12,7 @@ import { readJson, refusal, SECURITY_HEADERS, sendJson, sendText, type GuardOpti
 import { listBots, listDeliveries } from "./query.js";
 import { botScenario } from "./scenario.js";
 import { type JournalStore, parseCursor } from "./store.js";
+import { serveStream } from "./stream.js";
 
 export interface InspectorServerOptions {
   readonly store: JournalStore;
@@ -38,8 +39,6 @@ export interface InspectorServer {
 
 const UI_DIR = fileURLToPath(new URL("./ui/", import.meta.url));
 const MIME: Readonly<Record<string, string>> = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8", svg: "image/svg+xml" };
-/** A slow page is cut off, not buffered: it reconnects and resumes from the journal. */
-const MAX_BACKLOG = 1024 * 1024;
 const MODES: readonly ReplayMode[] = ["original", "same_id", "new_id", "edited"];
 
 export async function startInspectorServer(o: InspectorServerOptions): Promise<InspectorServer> {
@@ -57,7 +56,7 @@ export async function startInspectorServer(o: InspectorServerOptions): Promise<I
     if (why !== null) return sendText(res, 403, `Forbidden: ${why}.`);
     const path = url.pathname;
     if (req.method === "GET" || req.method === "HEAD") {
-      if (path === "/api/stream") return stream(req, res, url);
+      if (path === "/api/stream") return serveStream(o.store, req, res, url, streams);
       if (path === "/api/info") return sendJson(res, 200, info());
       if (path === "/api/graph") return sendJson(res, 200, statusGraph());
       if (path === "/api/deliveries") {
@@ -69,7 +68,7 @@ export async function startInspectorServer(o: InspectorServerOptions): Promise<I
       if (entry) return detail(res, entry[1]!);
       const bot = /^\/api\/bots\/([^/]+)\/scenario$/.exec(path);
       if (bot) return sendJson(res, 200, botScenario(o.store.entries(), decodeURIComponent(bot[1]!)));
-      return serveStatic(res, path, url);
+      return serveStatic(res, path, o.token !== null && url.searchParams.get("token") === o.token ? o.token : null);
     }
     const body = await readJson(req);
     if (body === null) return sendJson(res, 400, { error: "The body must be a JSON object." });
@@ -122,32 +121,6 @@ export async function startInspectorServer(o: InspectorServerOptions): Promise<I
     return { path: await saveFixture(o.fixturesDir, source, (entry.record["event"] as string | null) ?? null) };
   };
 
-  const stream = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const cursor = parseCursor(req.headers["last-event-id"] as string | undefined) ?? parseCursor(url.searchParams.get("after"));
-    const start = cursor !== null && cursor.pos > o.store.offset ? null : cursor; // another journal: from the top
-    res.writeHead(200, { ...SECURITY_HEADERS, "content-type": "text/event-stream; charset=utf-8", connection: "keep-alive" });
-    res.write("retry: 1000\n\n");
-    streams.add(res);
-    let last = start;
-    let pending: [{ pos: number; sub: number; cursor: string }, string][] | null = [];
-    const write = (e: { pos: number; sub: number; cursor: string }, line: string): void => {
-      if (last !== null && !(e.pos > last.pos || (e.pos === last.pos && e.sub > last.sub))) return;
-      last = e;
-      res.write(`id: ${e.cursor}\ndata: ${line}\n\n`);
-      if (res.writableLength > MAX_BACKLOG) res.destroy();
-    };
-    const unsubscribe = o.store.subscribe((e, line) => (pending ? pending.push([e, line]) : write(e, line)));
-    const ping = setInterval(() => res.write(": ping\n\n"), 15_000).unref();
-    res.on("close", () => { unsubscribe(); clearInterval(ping); streams.delete(res); });
-    for await (const [e, line] of o.store.after(start)) {
-      if (res.destroyed) return;
-      write(e, line);
-    }
-    for (const [e, line] of pending) write(e, line);
-    pending = null;
-    res.write("event: caught-up\ndata: {}\n\n");
-  };
-
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(o.port, o.host, () => { server.off("error", reject); resolve(); });
@@ -172,7 +145,8 @@ function statusGraph(): Record<string, unknown> {
 
 const FILE = /^\/([a-z][a-z0-9-]*)\.(js|css|svg)$/;
 
-async function serveStatic(res: ServerResponse, path: string, url: URL): Promise<void> {
+/** `token`: the first visit carried it: keep it in a cookie for the page's own requests. */
+async function serveStatic(res: ServerResponse, path: string, token: string | null): Promise<void> {
   const name = path === "/" ? "index.html" : FILE.test(path) ? path.slice(1) : null;
   if (name === null) return sendText(res, 404, "Not found.");
   let bytes: Buffer;
@@ -182,7 +156,6 @@ async function serveStatic(res: ServerResponse, path: string, url: URL): Promise
     return sendText(res, name === "index.html" ? 500 : 404, name === "index.html" ? "The inspector's page is missing from dist: run npm run build." : "Not found.");
   }
   const headers: Record<string, string | number> = { ...SECURITY_HEADERS, "content-type": MIME[name.split(".").pop()!] ?? "application/octet-stream", "content-length": bytes.length };
-  const token = url.searchParams.get("token");
   if (token !== null && name === "index.html") headers["set-cookie"] = `rh_token=${token}; HttpOnly; SameSite=Strict; Path=/`;
   res.writeHead(200, headers);
   res.end(bytes);

@@ -9,6 +9,9 @@ import { type Forward, type Item, forwardState, rowOf, toItem } from "./state.js
 // reconnect with Last-Event-ID resumes exactly), a detail pane, bot lanes, and the keys.
 
 const items: Item[] = [];
+/** The page keeps this many deliveries (the journal keeps them all) and draws this many rows. */
+const MAX_ITEMS = 5000;
+const MAX_ROWS = 500;
 const seen = new Set<string>();
 const forwards = new Map<string, Forward[]>();
 let terms: Term[] = [];
@@ -46,6 +49,7 @@ function onRecord(cursor: string, r: Record<string, unknown>): void {
     forwards.set(id, [...(forwards.get(id) ?? []), f]);
   } else if (r["type"] === "event") {
     items.push(toItem(cursor, r));
+    if (items.length > MAX_ITEMS) items.splice(0, items.length - MAX_ITEMS);
     if (document.hidden || !follow) unread += 1;
     live.textContent = `${items.length} deliveries`;
   }
@@ -55,7 +59,8 @@ function onRecord(cursor: string, r: Record<string, unknown>): void {
 function render(): void {
   visible = items.filter((i) => matches(rowOf(i, forwards.get(i.id ?? ""), i.cursor === pinned), terms)).reverse();
   if (follow && visible.length > 0 && (selected === null || !visible.some((i) => i.cursor === selected))) select(visible[0]!.cursor, false);
-  replace(list, visible.map(rowEl));
+  replace(list, visible.slice(0, MAX_ROWS).map(rowEl),
+    visible.length > MAX_ROWS ? h("p", { class: "hint more" }, `${visible.length - MAX_ROWS} older rows not drawn: filter to narrow, or GET /api/deliveries?before=…`) : null);
   list.setAttribute("aria-activedescendant", selected ? `row-${selected}` : "");
   document.title = `${unread > 0 ? `(${unread}) ` : ""}recall-hooks inspector`;
   renderCounts();
