@@ -97,7 +97,9 @@ function renderCounts(): void {
   const bad = items.filter((i) => i.rejected).length;
   const failed = items.filter((i) => forwardState(i, forwards.get(i.id ?? "")).state === "failed").length;
   replace(byId("counts"), `${items.length} deliveries · ${bad} refused · ${items.filter((i) => i.duplicate).length} dup · ${items.filter((i) => i.late).length} late · ${failed} forward failed`);
-  replace(byId("follow"), follow ? "Following newest (space pauses)" : `Paused${unread ? `: ${unread} new` : ""} (space follows)`);
+  byId("counts").title = "in this page's window (the journal keeps everything)";
+  replace(byId("follow"), follow ? "● following" : `❚❚ paused${unread ? `, ${unread} new` : ""}`);
+  byId("follow").title = follow ? "following the newest delivery: space pauses" : "paused: space follows the newest again";
 }
 
 function select(cursor: string, byUser: boolean): void {
@@ -205,7 +207,8 @@ async function start(): Promise<void> {
   graph = (await getJson("/api/graph")) as unknown as Graph;
   replace(byId("journal"), String(info["journal"] ?? "").split("/").slice(-2).join("/"));
   byId("journal").title = String(info["journal"] ?? "");
-  replace(byId("verify"), info["verifying"] ? `verifying, secret ${String(info["secret"])}` : "not verifying (no secret)");
+  replace(byId("verify"), info["verifying"] ? `✓ ${String(info["secret"])}` : "not verifying: no secret");
+  byId("verify").title = info["verifying"] ? "signatures are checked with this secret (masked; the page never receives it)" : "start with --secret to check signatures";
   connect();
 }
 
