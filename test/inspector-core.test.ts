@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { Webhook } from "svix";
 import { prepare, checkTarget } from "../src/inspector/actions.js";
-import { verificationChecklist } from "../src/inspector/explain.js";
+import { catalogNotes, verificationChecklist } from "../src/inspector/explain.js";
+import { parseDelivery } from "../src/recall/parse.js";
 import { startInspector } from "../src/inspector/index.js";
 import { botScenario } from "../src/inspector/scenario.js";
 import { JournalStore } from "../src/inspector/store.js";
@@ -75,6 +76,16 @@ describe("verification checklist", () => {
     assert.equal(unknown.find((c) => c.name === "Secret known")!.state, "unknown");
     const none = verificationChecklist({ headers: {}, body: Buffer.from(signedBody), signer, toleranceSeconds: 300, receivedAt: at });
     assert.match(none[0]!.detail, /once a workspace/);
+  });
+});
+
+describe("catalog notes", () => {
+  it("explain the event and sub code, and say when Recall sent one the catalog does not know", () => {
+    const known = catalogNotes(parseDelivery(JSON.stringify({ event: "bot.fatal", data: { data: { code: "fatal", sub_code: "meeting_not_found" }, bot: { id: "b" } } })));
+    assert.match(known.find((n) => n.label === "sub code")!.meaning, /No meeting was found/);
+    const unknown = catalogNotes(parseDelivery(JSON.stringify({ event: "bot.fatal", data: { data: { code: "fatal", sub_code: "brand_new_code" }, bot: { id: "b" } } })));
+    assert.equal(unknown.find((n) => n.label === "sub code")!.meaning, "not in catalog, passed through");
+    assert.equal(catalogNotes(parseDelivery("not json"))[0]!.value, "(not JSON)");
   });
 });
 

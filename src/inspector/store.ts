@@ -60,6 +60,7 @@ export class JournalStore {
   #byCursor = new Map<string, Entry>();
   #listeners = new Set<Listener>();
   #queue: Promise<void> = Promise.resolve();
+  #waiting = false;
   readonly #timeline = new Timeline();
 
   constructor(path: string, options: { ringSize?: number } = {}) {
@@ -92,14 +93,21 @@ export class JournalStore {
 
   /** The listener wrote to the journal (or refused a delivery): read what is new. */
   onListenerEvent(event: ListenerEvent): void {
-    this.#queue = this.#queue.then(() => this.#pump()).then(() => {
-      if (event.type === "rejected") this.#addRejected(event);
-    }).catch(() => {});
+    this.refresh();
+    if (event.type === "rejected") this.#queue = this.#queue.then(() => this.#addRejected(event));
   }
 
-  /** The file grew (another process writes it): read what is new. */
+  /**
+   * The file grew (another process writes it): read what is new. A burst of notifications costs one
+   * read: a read already waiting to start will see everything written so far.
+   */
   refresh(): void {
-    this.#queue = this.#queue.then(() => this.#pump()).catch(() => {});
+    if (this.#waiting) return;
+    this.#waiting = true;
+    this.#queue = this.#queue.then(() => {
+      this.#waiting = false;
+      return this.#pump();
+    }).catch(() => {});
   }
 
   /** Resolves once every notification so far is read. */
