@@ -36,5 +36,9 @@ export type { AcceptedDelivery, Listener, ListenerEvent, ListenerOptions } from 
 export type { ForwardRoute } from "./listen/forwarder.js";
 export type { ListenSummary } from "./listen/stats.js";
 
+// The inspector: the page and its JSON/SSE API over a journal (hand it a listener's events for live updates).
+export { startInspector } from "./inspector/index.js";
+export type { Inspector, InspectorOptions } from "./inspector/index.js";
+
 // Errors, with stable codes.
 export { type ErrorCode, RecallHooksError, UsageError, isRecallHooksError } from "./errors.js";
