@@ -14,7 +14,7 @@ function readVersion(): string {
 async function run(argv: readonly string[]): Promise<number> {
   const args = argv.slice(2);
   // `--version` is asked for by scripts and health checks: answer it without loading commander.
-  if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
+  if (args.length === 1 && (args[0] === "--version" || args[0] === "-V" || args[0] === "-v")) {
     process.stdout.write(`${readVersion()}\n`);
     return 0;
   }

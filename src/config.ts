@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { closestName } from "./closest.js";
 import { UsageError } from "./errors.js";
 
 /** Read from the working folder when present: `{"secret": "...", "listen": {"forwardTo": ["..."], "port": 3001}}`. */
@@ -39,10 +40,7 @@ export function loadConfig(cwd: string, explicit?: string): Config | null {
  * every option that neither a flag nor the environment set. Runs after parsing, before the action.
  */
 export function applyConfig(command: Command, config: Config, source: string): void {
-  // `simulate lifecycle` reads the "lifecycle" section, then "simulate".
-  const parent = command.parent?.parent ? command.parent.name() : undefined;
-  const section = config[command.name()] ?? (parent !== undefined ? config[parent] : undefined);
-  const own = typeof section === "object" && section !== null && !Array.isArray(section) ? (section as Config) : {};
+  const own = ownSection(command, config);
   for (const option of command.options) {
     const key = option.attributeName();
     const from = command.getOptionValueSource(key);
@@ -51,6 +49,50 @@ export function applyConfig(command: Command, config: Config, source: string): v
     if (value === undefined) continue;
     command.setOptionValueWithSource(key, checked(option, value, `${source}: ${command.name()}.${key}`), "config");
   }
+}
+
+/** The command's own section: `simulate lifecycle` reads "lifecycle", then "simulate". */
+function ownSection(command: Command, config: Config): Config {
+  const parent = command.parent?.parent ? command.parent.name() : undefined;
+  const section = config[command.name()] ?? (parent !== undefined ? config[parent] : undefined);
+  return isSection(section) ? section : {};
+}
+
+function isSection(value: unknown): value is Config {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** What the config's keys are checked against. */
+export interface ConfigNames {
+  /** Every section a config may have: the command names (and "lifecycle"). */
+  readonly sections: readonly string[];
+  /** Every option of every command, as config keys (camelCase attribute names). */
+  readonly options: readonly string[];
+}
+
+/**
+ * One line per config key that matches no option, with the closest name: a typo in a config file
+ * would otherwise be ignored without a word. Keys of the command's own section are checked against
+ * its options; top-level keys against every section and every command's options.
+ */
+export function strayConfigKeys(command: Command, config: Config, source: string, names: ConfigNames): string[] {
+  const lines: string[] = [];
+  const mine = command.options.map((o) => o.attributeName());
+  const parent = command.parent?.parent ? command.parent.name() : undefined;
+  const sectionName = Object.hasOwn(config, command.name()) ? command.name() : parent;
+  for (const key of Object.keys(ownSection(command, config))) {
+    if (!mine.includes(key)) lines.push(stray(source, `${sectionName}.${key}`, `of ${command.name()}`, closestName(key, mine)));
+  }
+  for (const [key, value] of Object.entries(config)) {
+    if (names.sections.includes(key) || names.options.includes(key)) continue;
+    const candidates = isSection(value) ? names.sections : names.options;
+    lines.push(stray(source, key, "of any command", closestName(key, candidates)));
+  }
+  return lines;
+}
+
+function stray(source: string, key: string, scope: string, closest: string | null): string {
+  return `${source}: "${key}" matches no option ${scope}${closest === null ? "" : `: did you mean "${closest}"?`} It is ignored.`;
 }
 
 function checked(option: Command["options"][number], value: unknown, where: string): unknown {

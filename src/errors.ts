@@ -14,6 +14,8 @@ export type ErrorCode =
   | "E_SCENARIO_UNKNOWN"
   | "E_SCENARIO_FIXED"
   | "E_SUB_CODE_UNKNOWN"
+  | "E_SUB_CODE_OTHER"
+  | "E_SUB_CODE_NONE"
   | "E_SCENARIO_FILE"
   | "E_INPUT_MISSING"
   | "E_INPUT_UNREADABLE"
@@ -22,7 +24,25 @@ export type ErrorCode =
   | "E_INPUT_SHAPE"
   | "E_FIXTURE_MISSING"
   | "E_STDIN_UNAVAILABLE"
-  | "E_CAPTURE_BARE_BODY";
+  | "E_CAPTURE_BARE_BODY"
+  | "E_JOURNAL_IS_FOLDER"
+  | "E_JOURNAL_PARENT_NOT_FOLDER"
+  | "E_JOURNAL_NOT_WRITABLE"
+  | "E_CHECK_UNKNOWN"
+  | InspectorErrorCode;
+
+/**
+ * A request from the inspector's page that cannot be carried out (src/inspector/actions.ts): answered
+ * to the page as JSON with an HTTP status, never raised to the command line.
+ */
+export type InspectorErrorCode =
+  /** Replay freshly signed, but the inspector was started without the secret. */
+  | "E_INSPECT_NO_SECRET"
+  /** A replay target that is not a URL, not http(s), or neither configured nor confirmed. */
+  | "E_INSPECT_TARGET"
+  /** The record asked for has left the inspector's window. */
+  | "E_INSPECT_GONE"
+  | "E_INSPECT_REQUEST";
 
 
 export type ErrorDetails = Readonly<Record<string, string | number | boolean | null | readonly string[]>>;

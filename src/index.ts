@@ -36,6 +36,14 @@ export type { AcceptedDelivery, Listener, ListenerEvent, ListenerOptions } from 
 export type { ForwardRoute } from "./listen/forwarder.js";
 export type { ListenSummary } from "./listen/stats.js";
 
+// The handler check: the series Recall's deliveries put a handler through, judged.
+export { check, DEFAULT_CHECK_TIMEOUT_MS } from "./check/check.js";
+export type { CheckOptions } from "./check/check.js";
+export { CHECK_IDS } from "./check/types.js";
+export type { CheckId, CheckReport, CheckResult } from "./check/types.js";
+export { startSampleHandlers } from "./check/sample-handlers.js";
+export type { SampleHandlers } from "./check/sample-handlers.js";
+
 // The inspector: the page and its JSON/SSE API over a journal (hand it a listener's events for live updates).
 export { startInspector } from "./inspector/index.js";
 export type { Inspector, InspectorOptions } from "./inspector/index.js";

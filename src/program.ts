@@ -1,5 +1,5 @@
-import { Command } from "commander";
-import { applyConfig, CONFIG_FILE, loadConfig } from "./config.js";
+import { Command, CommanderError, Option } from "commander";
+import { applyConfig, CONFIG_FILE, type Config, type ConfigNames, loadConfig, strayConfigKeys } from "./config.js";
 import type { CommandContext } from "./commands/context.js";
 
 type Declare = (ctx: CommandContext) => Command;
@@ -18,13 +18,16 @@ const COMMANDS: Readonly<Record<string, () => Promise<Declare>>> = {
   inspect: async () => (await import("./commands/inspect.js")).inspectCommand,
   events: async () => (await import("./commands/events.js")).eventsCommand,
   secret: async () => (await import("./commands/events.js")).secretCommand,
+  check: async () => (await import("./commands/check.js")).checkCommand,
 };
 
 /** The commander program: every command declared in its own file, its work imported when it runs. */
 export async function buildProgram(ctx: CommandContext, version: string, args: readonly string[] = []): Promise<Command> {
   const program = new Command("recall-hooks")
     .description("The developer's bench for Recall.ai webhooks: listen, verify, forward, replay, sign and simulate.")
-    .version(version, "-V, --version")
+    .version(version, "-V, --version", "print the version (-v too)")
+    // -v too: people type either, and it means nothing else here. Hidden, as help shows -V.
+    .addOption(new Option("-v").hideHelp())
     .option("--debug", "print stacks for errors")
     .option("--config <file>", `a JSON config file (default: ./${CONFIG_FILE} when present); flags and environment win over it`)
     .showSuggestionAfterError(true)
@@ -41,16 +44,42 @@ Environment:
   NO_COLOR                no colour
 
 Exit codes: 0 success, 1 the work ran and failed, 2 usage error, 130 interrupted.`);
-  program.hook("preAction", (_program, action) => {
+  program.on("option:v", () => {
+    ctx.stdout.write(`${version}\n`);
+    throw new CommanderError(0, "commander.version", version);
+  });
+  program.hook("preAction", async (_program, action) => {
     const explicit = program.opts<{ config?: string }>().config;
     const config = loadConfig(ctx.cwd, explicit);
-    if (config) applyConfig(action, config, explicit ?? CONFIG_FILE);
+    if (!config) return;
+    const source = explicit ?? CONFIG_FILE;
+    applyConfig(action, config, source);
+    for (const line of strayConfigKeys(action, config, source, await configNames(action, config, ctx))) ctx.stderr.write(`warning: ${line}\n`);
   });
   const first = args[0];
   const names = first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
   const declarations = await Promise.all(names.map((name) => COMMANDS[name]!()));
   for (const declare of declarations) program.addCommand(inherit(declare(ctx), program));
   return program;
+}
+
+/**
+ * The names a config file may use. Every command's options are loaded only when a top-level key is
+ * not one of the running command's (a run loads just its own command, for start-up time).
+ */
+async function configNames(action: Command, config: Config, ctx: CommandContext): Promise<ConfigNames> {
+  const sections = [...Object.keys(COMMANDS), "lifecycle"];
+  const mine = action.options.map((o) => o.attributeName());
+  const unknown = Object.keys(config).filter((key) => !sections.includes(key) && !mine.includes(key));
+  if (unknown.length === 0) return { sections, options: mine };
+  const declarations = await Promise.all(Object.values(COMMANDS).map((load) => load()));
+  const options = new Set<string>();
+  const collect = (command: Command): void => {
+    for (const option of command.options) options.add(option.attributeName());
+    for (const sub of command.commands) collect(sub);
+  };
+  for (const declare of declarations) collect(declare(ctx));
+  return { sections, options: [...options] };
 }
 
 /** Subcommands share the program's error handling and output. */

@@ -24,6 +24,13 @@ describe("recall-hooks (foundation, the built binary)", () => {
     const pkg = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as { version: string };
     const { code, stdout } = await runCli(["--version"]);
     assert.deepEqual([code, stdout.trim()], [0, pkg.version]);
+    // -v as well as -V (issue 8 defect 14): people type either, and neither means anything else here.
+    for (const flag of ["-V", "-v"]) {
+      const short = await runCli([flag]);
+      assert.deepEqual([short.code, short.stdout, short.stderr], [0, `${pkg.version}\n`, ""], flag);
+    }
+    const withDebug = await runCli(["--debug", "-v"]);
+    assert.deepEqual([withDebug.code, withDebug.stdout], [0, `${pkg.version}\n`]);
   });
 
   it("sign --format json reproduces the Standard Webhooks known answer", async () => {

@@ -36,4 +36,23 @@ describe("config file precedence: flags > environment > config file > defaults",
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /verify\.tolerance/);
   });
+
+  it("warns about keys that match no option, with the closest name (issue 8 defect 11)", async () => {
+    const secret = generateSecret();
+    const dir = await mkdtemp(join(tmpdir(), "rh-config-"));
+    const body = '{"event":"bot.done"}';
+    await writeFile(join(dir, "capture.json"), JSON.stringify({ headers: new Signer(secret).sign("msg_c", Math.floor(Date.now() / 1000), body).headers, body }));
+    await writeFile(join(dir, "recall-hooks.config.json"), JSON.stringify({
+      secret, secrte: "x", forwardTo: ["http://127.0.0.1:1/"], verify: { tolerence: 60, "ignore-timestamp": true }, verfy: { tolerance: 1 },
+    }));
+    const result = await runCli(["verify", "capture.json"], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    const warnings = result.stderr.split("\n").filter((l) => l.startsWith("warning:"));
+    assert.deepEqual(warnings, [
+      'warning: recall-hooks.config.json: "verify.tolerence" matches no option of verify: did you mean "tolerance"? It is ignored.',
+      'warning: recall-hooks.config.json: "verify.ignore-timestamp" matches no option of verify: did you mean "ignoreTimestamp"? It is ignored.',
+      'warning: recall-hooks.config.json: "secrte" matches no option of any command: did you mean "secret"? It is ignored.',
+      'warning: recall-hooks.config.json: "verfy" matches no option of any command: did you mean "verify"? It is ignored.',
+    ]);
+  });
 });

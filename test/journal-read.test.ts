@@ -3,7 +3,8 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { loadJournal, parseJournal, pendingForwards } from "../src/deliveries/journal-read.js";
+import { parseJournal } from "../src/deliveries/journal-read.js";
+import { scanJournal } from "../src/deliveries/resume.js";
 import { readInputs } from "../src/deliveries/replay-inputs.js";
 import { readReplayEntries } from "../src/deliveries/replay-read.js";
 import { selectEntries } from "../src/simulate/replay.js";
@@ -45,17 +46,19 @@ describe("journal-read: the one reader of journals, captures and listen --json o
     const state = parseJournal(JOURNAL);
     assert.deepEqual(state.skipped, [3, 7]);
     assert.deepEqual(state.deliveries.map((d) => d.id), ["msg_1", "msg_3", "msg_4"]);
-    assert.deepEqual(pendingForwards(state).map((p) => [p.delivery.id, p.target, p.attempts]), [["msg_3", "http://app/", 1]]);
+    assert.deepEqual(state.owed.owed().map((p) => [p.delivery.id, p.target, p.attempts]), [["msg_3", "http://app/", 1]]);
   });
 
   it("an ok attempt settles a target even if a later attempt failed; the file streams the same", async () => {
     const text = [delivery(1, "bot.done", ["http://a/", "http://b/"]), forward(1, "http://a/", true), forward(1, "http://a/", false, 2), forward(1, "http://b/", false)].join("\n");
-    assert.deepEqual(pendingForwards(parseJournal(text)).map((p) => p.target), ["http://b/"]);
+    assert.deepEqual(parseJournal(text).owed.owed().map((p) => p.target), ["http://b/"]);
     const dir = await mkdtemp(join(tmpdir(), "recall-hooks-jr-"));
+    await writeFile(join(dir, "j.jsonl"), text);
+    assert.deepEqual((await scanJournal(join(dir, "j.jsonl"), 10)).owed.map((p) => p.target), ["http://b/"]);
     await writeFile(join(dir, "j.jsonl"), JOURNAL);
-    const loaded = await loadJournal(join(dir, "j.jsonl"));
-    assert.deepEqual(loaded.skipped, [3, 7]);
-    assert.equal(loaded.deliveries.length, 3);
+    const scan = await scanJournal(join(dir, "j.jsonl"), 10);
+    assert.deepEqual(scan.ids, ["msg_1", "msg_3", "msg_4"]);
+    assert.deepEqual(scan.owed.map((p) => [p.delivery.id, p.target, p.attempts]), [["msg_3", "http://app/", 1]]);
   });
 
   it("listen --json output: event records with headers and body are captures; ready, forward, tunnel, summary are skipped silently", () => {

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { renderEventTable, renderSubCodes } from "../src/output/catalog.js";
 import { renderDeliveryResult } from "../src/output/delivery.js";
 import { EVENT_COLUMN, plural } from "../src/output/format.js";
-import { renderRunSummary } from "../src/output/report.js";
+import { renderDeliveryRecord, renderRepeatedAnswers, renderRunSummary } from "../src/output/report.js";
 import { renderCurl, renderHttp, renderSignedHeaders } from "../src/output/request.js";
 import { PLAIN } from "../src/output/style.js";
 import { renderVerdict } from "../src/output/verdict.js";
@@ -16,7 +16,8 @@ import type { VerifyResult } from "../src/webhook/verify.js";
 
 const summary: RunSummary = {
   deliveries: 7, messages: 6, duplicates: 1, retries: 0, non2xx: 0, errors: 0, failed: 0,
-  latency: { p50: 2.41, p95: 12, max: 40.2 }, overLimit: 0, lanes: 1, failedLanes: [], durationMs: 1234, interrupted: false, ok: true,
+  latency: { p50: 2.41, p95: 12, max: 40.2 }, overLimit: 0, lanes: 1, failedLanes: [], durationMs: 1234, interrupted: false,
+  unsentLanes: 0, stopped: null, ok: true,
 };
 
 describe("renderers as strings", () => {
@@ -41,6 +42,21 @@ describe("renderers as strings", () => {
       "  failed       8ef3d462",
       "1 delivery failed: the endpoint answered non-2xx or not at all",
     ]);
+  });
+
+  it("a run that stopped itself counts the lanes it never sent; repeated answers are counted once (issue 8 defect 13)", () => {
+    const stopped = renderRunSummary({ ...summary, lanes: 5, unsentLanes: 4, failedLanes: ["8ef3d462"], failed: 7, ok: false, stopped: "refused" }, PLAIN);
+    assert.equal(stopped[6], "  bots         0 ok, 1 failed, 4 not sent");
+    const record = {
+      lane: "l", bot: null, event: "bot.done", id: "msg_1", attempt: 1, duplicate: false, status: 401, ok: false, latencyMs: 2,
+      error: null, errorMessage: null, responseBody: "invalid signature", sentAt: 0, timestamp: 1, willRetry: false,
+    };
+    assert.deepEqual(renderRepeatedAnswers([{ record, count: 6 }, { record: { ...record, status: 500 }, count: 1 }], PLAIN), [
+      '6 deliveries got the answer 401 "invalid signature" (its body and hint are shown once, above)',
+    ]);
+    const repeat = renderDeliveryRecord(record, "a hint", PLAIN, true);
+    assert.equal(repeat.length, 1);
+    assert.match(repeat[0]!, /msg_1  same answer as above$/);
   });
 
   it("a delivery result: the answer, then the body and the hint on failure", () => {

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import { RecallHooksError } from "../src/errors.js";
 import assert from "node:assert/strict";
 import { buildEvent, newMessageId, serializeEvent } from "../src/recall/build.js";
+import { sign } from "../src/webhook/sign.js";
 import { EVENTS } from "../src/recall/catalog.js";
 import { parseDelivery } from "../src/recall/parse.js";
 
@@ -149,11 +150,25 @@ test("an unknown event type throws E_EVENT_UNKNOWN naming it", () => {
   });
 });
 
-test("serializeEvent is compact JSON", () => {
-  const e = buildEvent("bot.done", { botId: "b", updatedAt: WHEN });
+test("serializeEvent writes Python's json.dumps by default, which a parse/stringify round trip changes (issue 8 defect 3)", () => {
+  const e = buildEvent("bot.done", { botId: "b", updatedAt: WHEN, metadata: { host_name: "Zoë" } });
   const s = serializeEvent(e);
-  assert.equal(s, JSON.stringify(e));
-  assert.doesNotMatch(s, /\n| {2}/);
+  assert.match(s, /^\{"event": "bot\.done", "data": \{"data": \{"code": "done", /);
+  assert.match(s, /"host_name": "Zo\\u00eb"/);
+  assert.notEqual(JSON.stringify(JSON.parse(s)), s, "a re-serialising handler sees other bytes");
+  assert.deepEqual(JSON.parse(s), e);
+  assert.equal(serializeEvent(e, "compact"), JSON.stringify(e));
+  assert.equal(serializeEvent(e, "pretty").split("\n")[1], '  "event": "bot.done",');
+});
+
+test("sign() takes an event and a body format, for a library user's own tests", () => {
+  const e = buildEvent("bot.done", { botId: "b", updatedAt: WHEN });
+  const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  const spaced = sign({ secret, id: "msg_1", timestamp: 1, body: e });
+  assert.equal(spaced.body, serializeEvent(e));
+  const compact = sign({ secret, id: "msg_1", timestamp: 1, body: e, bodyFormat: "compact" });
+  assert.equal(compact.body, JSON.stringify(e));
+  assert.equal(compact.signature, sign({ secret, id: "msg_1", timestamp: 1, body: JSON.stringify(e) }).signature);
 });
 
 test("newMessageId looks like a Svix id and does not repeat", () => {

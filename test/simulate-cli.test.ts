@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startListener } from "../src/listen/listener.js";
+import { formatBody } from "../src/recall/body-format.js";
 import { buildEvent, newMessageId, serializeEvent } from "../src/recall/build.js";
 import { generateSecret } from "../src/webhook/secret.js";
 import { Signer } from "../src/webhook/sign.js";
@@ -74,8 +75,15 @@ describe("simulate and replay (the built binary)", () => {
     const got = receiver.received[0]!;
     assert.equal(got.verified, true);
     assert.equal(got.event, "bot.fatal");
-    assert.equal(got.text, await readFile(join(ROOT, "fixtures/events/bot.fatal.json"), "utf8"));
+    // A fixture named by event type is the event, written as --body-format says (default spaced)...
+    const file = await readFile(join(ROOT, "fixtures/events/bot.fatal.json"), "utf8");
+    assert.equal(got.text, formatBody(JSON.parse(file), "spaced"));
     assert.match(stdout, /the delivery was answered 2xx/);
+    // ...while a path is its bytes, sent as they are.
+    receiver.received.length = 0;
+    const byPath = await runCli(["replay", join(ROOT, "fixtures/events/bot.fatal.json"), "--to", receiver.url], { cwd: empty, env: { RECALL_WEBHOOK_SECRET: secret } });
+    assert.equal(byPath.code, 0, byPath.stderr);
+    assert.equal(receiver.received[0]!.text, file);
   });
 });
 

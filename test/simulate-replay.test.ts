@@ -66,7 +66,7 @@ describe("replay inputs", () => {
     assert.deepEqual(stripHopByHop({ host: "x", "Content-Length": "3", connection: "close", "webhook-id": "m", "user-agent": "Svix" }), { "webhook-id": "m", "user-agent": "Svix" });
     assert.deepEqual(stripHopByHop({ Connection: "keep-alive, X-Trace", "x-trace": "1", "proxy-authorization": "Basic x", ":authority": "a", "webhook-id": "m" }), { "webhook-id": "m" });
     const raw = replayLanes([{ ...readReplayEntries(Buffer.from(JOURNAL), "j.jsonl")[0]!, headers: { "webhook-id": "msg_ok", "Transfer-Encoding": "chunked", te: "trailers" } }], { raw: true });
-    assert.deepEqual(raw[0]!.plan(0)[0]!.rawHeaders, { "webhook-id": "msg_ok" });
+    assert.deepEqual(raw[0]!.plan(0)[0]!.rawHeaders, { "webhook-id": "msg_ok", "content-type": "application/json" }, "a JSON body without content-type gets one");
     const entries = readReplayEntries(Buffer.from(JOURNAL), "j.jsonl");
     const kept = replayLanes(entries, {}).map((l) => l.plan(0)[0]!.id);
     assert.deepEqual(kept, ["msg_ok", "msg_fail", "msg_never", "msg_late", "msg_noforward"]);

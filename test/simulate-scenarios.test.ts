@@ -47,7 +47,7 @@ describe("scenarios", () => {
   it("--sub-code sets the variable step and rejects codes of another status", () => {
     const fatal = withSubCode(findScenario("fatal"), "zoom_join_timeout");
     assert.equal(fatal.steps.at(-1)!.subCode, "zoom_join_timeout");
-    assert.throws(() => withSubCode(findScenario("fatal"), "call_ended_by_host"), { code: "E_SUB_CODE_UNKNOWN", message: /not a fatal sub code/ });
+    assert.throws(() => withSubCode(findScenario("fatal"), "call_ended_by_host"), { code: "E_SUB_CODE_OTHER", message: /not a fatal sub code but a call_ended one/ });
     const denied = withSubCode(findScenario("permission-denied"), "zoom_host_not_present");
     assert.equal(denied.steps.find((s) => s.event === "bot.recording_permission_denied")!.subCode, "zoom_host_not_present");
     assert.ok(subCodesOf(findScenario("fatal")).length > 30);

@@ -30,6 +30,11 @@ export const jsonOption = (): Option => new Option("--json", "machine output on 
 export const secretOption = (): Option =>
   new Option("--secret <secret>", "signing secret, whsec_... (Recall: Developers > API Keys & Secrets)").env("RECALL_WEBHOOK_SECRET");
 
+/** How generated bodies are written; no default here, so a command can tell when it was given. */
+export const bodyFormatOption = (what: string): Option =>
+  new Option("--body-format <format>", `how ${what} written: spaced (Python's json.dumps, default), compact (JSON.stringify) or pretty`)
+    .choices(["spaced", "compact", "pretty"]);
+
 /** Collects a repeatable option into an array. */
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];

@@ -1,4 +1,4 @@
-import { deliveryJson, renderDeliveryRecord, renderRunSummary, summaryJson } from "../output/report.js";
+import { deliveryJson, renderDeliveryRecord, renderRepeatedAnswers, renderRunSummary, type RepeatedAnswer, summaryJson } from "../output/report.js";
 import type { Reporter, Spinner } from "../output/reporter.js";
 import type { DeliveryRecord, RunSummary } from "../simulate/report.js";
 import { hintFor } from "../webhook/deliver.js";
@@ -33,9 +33,19 @@ export async function startReportPrinter(reporter: Reporter, ctx: CommandContext
   let sent = 0;
   let failed = 0;
   reporter.startBatching();
+  // A broken endpoint gives every delivery the same answer: its body and hint once, then a count.
+  const answers = new Map<string, RepeatedAnswer>();
   const print = (record: DeliveryRecord): void => {
     const hint = record.ok ? null : hintFor(record, options.url);
-    for (const line of renderDeliveryRecord(record, hint, reporter.out)) reporter.data(line);
+    let repeat = false;
+    if (!record.ok && !record.willRetry) {
+      const key = JSON.stringify([record.status, record.error, record.errorMessage, record.responseBody.slice(0, 300), hint]);
+      const seen = answers.get(key);
+      repeat = seen !== undefined;
+      if (seen) seen.count += 1;
+      else answers.set(key, { record, count: 1 });
+    }
+    for (const line of renderDeliveryRecord(record, hint, reporter.out, repeat)) reporter.data(line);
   };
   return {
     onDelivery(record) {
@@ -52,7 +62,13 @@ export async function startReportPrinter(reporter: Reporter, ctx: CommandContext
       spinner?.stop();
       for (const record of held) print(record);
       if (reporter.json) reporter.record(summaryJson(summary));
-      else for (const line of renderRunSummary(summary, reporter.out, options.lanes)) reporter.data(line);
+      else {
+        for (const line of renderRepeatedAnswers([...answers.values()], reporter.out)) reporter.data(line);
+        for (const line of renderRunSummary(summary, reporter.out, options.lanes)) reporter.data(line);
+      }
+      if (summary.stopped === "refused") {
+        reporter.warn(`Stopped after the first ${options.lanes === "bots" ? "bot" : "lane"}: nothing is listening at ${options.url} (connection refused). Start your app, or pass --keep-going to send every lifecycle anyway.`);
+      }
       return summary.interrupted ? 130 : summary.ok ? 0 : 1;
     },
   };

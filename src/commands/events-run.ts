@@ -1,7 +1,6 @@
 import { UsageError } from "../errors.js";
-import { BOT_CODES, EVENTS, SUB_CODES, eventsMatching, findCode, findEvent, subCodesFor } from "../recall/catalog.js";
+import { BOT_CODES, EVENTS, SUB_CODES, eventsMatching, findCode, findEvent, subCodesFor, subCodesOfEvent } from "../recall/catalog.js";
 import { TRANSITIONS } from "../recall/lifecycle.js";
-import type { EventInfo, SubCodeInfo } from "../recall/types.js";
 import { renderEventTable, renderSubCodes } from "../output/catalog.js";
 import { type CommandContext, reporterFor } from "./context.js";
 
@@ -14,7 +13,7 @@ export async function runEvents(name: string | undefined, options: { json?: bool
   }
   const event = findEvent(name);
   if (event) {
-    const subCodes = subCodesOf(event);
+    const subCodes = subCodesOfEvent(event);
     if (reporter.json) reporter.record({ event, sub_codes: subCodes });
     else {
       for (const line of renderEventTable([event], reporter.out)) reporter.data(line);
@@ -42,9 +41,4 @@ export async function runEvents(name: string | undefined, options: { json?: bool
     if (list.length > 0) for (const line of renderSubCodes(list, reporter.out)) reporter.data(line);
   }
   return 0;
-}
-
-function subCodesOf(event: EventInfo): SubCodeInfo[] {
-  if (!event.code) return [];
-  return subCodesFor(event.code).filter((s) => s.family === event.family || (event.family === "bot" && s.family === "bot"));
 }

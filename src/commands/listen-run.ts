@@ -1,3 +1,4 @@
+import { networkInterfaces } from "node:os";
 import { resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import type { ForwardRoute } from "../listen/forwarder.js";
@@ -8,7 +9,7 @@ import { ngrokProvider } from "../listen/ngrok.js";
 import { type TunnelEvent, TunnelKeeper, type TunnelProvider } from "../listen/tunnel.js";
 import { listenerPrinter, renderSummary, renderTunnel } from "../output/listen.js";
 import type { Reporter } from "../output/reporter.js";
-import { splitPatterns } from "../recall/catalog.js";
+import { describeUnmatchedPatterns, splitPatterns } from "../recall/catalog.js";
 import { maskSecret } from "../webhook/secret.js";
 import { Signer } from "../webhook/sign.js";
 import { type CommandContext, reporterFor } from "./context.js";
@@ -26,6 +27,7 @@ export interface ListenCommandOptions {
   ngrokServerAddr?: string;
   publicUrl?: string;
   forwardTo?: string[];
+  resendOwedTo?: string;
   events?: string[];
   save: string | boolean;
   passThrough?: boolean;
@@ -49,27 +51,39 @@ export interface ListenDeps {
 export async function runListen(options: ListenCommandOptions, ctx: CommandContext, deps: ListenDeps = {}): Promise<number> {
   const reporter = await reporterFor(ctx, options.json === true || (options.pretty !== true && ctx.stdout.isTTY !== true));
   reporter.startBatching();
-  const secret = options.secret !== undefined ? requireSecret(options.secret, (w) => reporter.warn(w)) : null;
+  // Warnings wait until the listener is up: a usage error (a bad --host, say) comes alone.
+  const warnings: string[] = [];
+  const secret = options.secret !== undefined ? requireSecret(options.secret, (w) => warnings.push(w)) : null;
   const routes = parseRoutes(options.forwardTo ?? []);
   const events = (options.events ?? []).flatMap(splitPatterns);
+  for (const line of describeUnmatchedPatterns(events)) reporter.warn(line);
   const journalPath = typeof options.save === "string" ? resolve(ctx.cwd, options.save) : null;
-  const provider = chooseTunnel(options, deps, reporter);
+  const provider = chooseTunnel(options, deps, (w) => warnings.push(w));
   const givenUrl = options.publicUrl !== undefined ? parseUrl(options.publicUrl, "--public-url").href : null;
+  const resendOwedTo = options.resendOwedTo !== undefined ? parseUrl(options.resendOwedTo, "--resend-owed-to") : null;
+  if (resendOwedTo && journalPath === null) throw new UsageError("--resend-owed-to resends what the journal still owes: drop --no-save.");
+  if (options.inspect !== undefined && journalPath === null) throw new UsageError("--inspect reads the journal: drop --no-save (or pass --save <file>).");
   if (options.host !== "127.0.0.1" && options.host !== "localhost" && options.host !== "::1") {
-    reporter.warn(`Listening on ${options.host}: other machines on your network can post to it. Use the default 127.0.0.1 unless you need that.`);
+    warnings.push(`Listening on ${options.host}: other machines on your network can post to it. Use the default 127.0.0.1 unless you need that.`);
   }
   const interrupted = ctx.interruption();
-  const printer = listenerPrinter(reporter);
   let inspect: ((event: ListenerEvent) => void) | null = null;
-  const onEvent = (event: ListenerEvent): void => { printer(event); inspect?.(event); };
-  const listener = await start(options, { secret, routes, events, journalPath, reporter, ctx, onEvent });
-  const inspector = options.inspect !== undefined ? await attachInspector(options, { secret, routes, journalPath, reporter, ctx }).catch(async (error: unknown) => { await listener.close(); throw error; }) : null;
+  const listener = await start(options, { secret, routes, resendOwedTo, events, journalPath, reporter, ctx, onInspect: (event) => inspect?.(event) });
+  const self = [...routes.map((r) => ["--forward-to", r.url] as const), ...(resendOwedTo ? [["--resend-owed-to", resendOwedTo] as const] : [])].find(([, url]) => pointsAt(url, listener));
+  if (self) {
+    await listener.close();
+    throw new UsageError(`${self[0]} ${self[1].href} is this listener itself (port ${listener.port}): forward to your app's port instead.`);
+  }
+  const inspector = options.inspect !== undefined ? await attachInspector(options, { secret, routes, journalPath: journalPath!, reporter, ctx }).catch(async (error: unknown) => { await listener.close(); throw error; }) : null;
   inspect = inspector ? (event) => inspector.onListenerEvent(event) : null;
+  for (const warning of warnings) reporter.warn(warning);
   const tunnel = provider ? new TunnelKeeper({ provider, port: listener.port, onEvent: (e) => reportTunnel(e, reporter) }) : null;
   let summary: ListenSummary;
   try {
     const publicUrl = givenUrl ?? (await tunnel?.start()) ?? null;
     announce(listener, { inspectUrl: inspector?.url ?? null, publicUrl, secret: secret?.value ?? null, verifying: secret !== null && options.skipVerify !== true, routes, events, tunnelAsked: provider !== null }, reporter);
+    // Owed forwards are said and sent after the ready record, never before it.
+    await listener.resume();
     await interrupted;
     reporter.info(reporter.err.dim("Stopping: finishing requests under way and flushing the journal (Ctrl-C again to quit at once)..."));
   } finally {
@@ -83,35 +97,51 @@ export async function runListen(options: ListenCommandOptions, ctx: CommandConte
   return 130;
 }
 
+/** Whether a forward target is the listener's own address and port (it would forward to itself forever). */
+export function pointsAt(url: URL, listener: Pick<Listener, "host" | "port">): boolean {
+  const port = url.port !== "" ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+  if (port !== listener.port) return false;
+  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  const bound = listener.host.toLowerCase();
+  const loopback = ["localhost", "127.0.0.1", "::1"];
+  if (bound === "0.0.0.0" || bound === "::") {
+    const local = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address.toLowerCase()));
+    return loopback.includes(host) || local.includes(host) || host === bound;
+  }
+  return host === bound || (loopback.includes(bound) && loopback.includes(host));
+}
+
 interface StartParts {
   readonly secret: ReturnType<typeof requireSecret> | null;
   readonly routes: ForwardRoute[];
+  readonly resendOwedTo: URL | null;
   readonly events: string[];
   readonly journalPath: string | null;
   readonly reporter: Reporter;
   readonly ctx: CommandContext;
-  readonly onEvent: (event: ListenerEvent) => void;
+  /** The inspector's hook, once it is up (`listen --inspect`). */
+  readonly onInspect: (event: ListenerEvent) => void;
 }
 
 async function start(options: ListenCommandOptions, parts: StartParts): Promise<Listener> {
-  const { reporter } = parts;
+  const print = listenerPrinter(parts.reporter, { journaled: parts.journalPath !== null });
   try {
     return await startListener({
       host: options.host, port: options.port, signer: parts.secret ? new Signer(parts.secret) : null, skipVerify: options.skipVerify === true,
       toleranceSeconds: options.tolerance, journalPath: parts.journalPath, forward: parts.routes, passThrough: options.passThrough === true,
       events: parts.events, maxBodyBytes: options.maxBody, headerTimeoutMs: options.headerTimeout, requestTimeoutMs: options.bodyTimeout,
-      forwardTimeoutMs: options.forwardTimeout, retryBaseMs: options.retryBase, now: parts.ctx.now,
-      onEvent: parts.onEvent,
+      forwardTimeoutMs: options.forwardTimeout, retryBaseMs: options.retryBase, now: parts.ctx.now, resendOwedTo: parts.resendOwedTo, deferResume: true,
+      onEvent: (event) => { print(event); parts.onInspect(event); },
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") throw new UsageError(`Port ${options.port} is in use: pass --port 0 for a free one, or stop the other listener.`, { cause: error });
     if (code === "EACCES" && (error as { syscall?: string }).syscall === "listen") throw new UsageError(`Port ${options.port} needs privileges: use a port above 1023, or --port 0.`, { cause: error });
     if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new UsageError(`Cannot bind ${options.host}: it is not an address of this machine. Use 127.0.0.1.`, { cause: error });
+    // Any other failure to bind (EAI_AGAIN, EAFNOSUPPORT, ...): our words and node's code, not node's message.
     const syscall = (error as { syscall?: string }).syscall;
-    if (parts.journalPath !== null && (syscall === "open" || syscall === "mkdir")) {
-      throw new UsageError(`Cannot open the journal ${parts.journalPath} (${code}): pass --save <file> somewhere writable, or --no-save.`, { cause: error });
-    }
+    if (syscall === "listen" || syscall === "bind" || syscall === "getaddrinfo") throw new UsageError(`Cannot listen on ${options.host} port ${options.port} (${code}): use --host 127.0.0.1 and --port 0.`, { cause: error });
+    if (syscall === "read" || syscall === "open") throw new UsageError(`Cannot read the journal ${parts.journalPath} (${code}): pass --save <file> somewhere readable, or --no-save.`, { cause: error });
     throw error;
   }
 }
@@ -126,13 +156,13 @@ export function parseRoutes(values: readonly string[]): ForwardRoute[] {
   });
 }
 
-function chooseTunnel(options: ListenCommandOptions, deps: ListenDeps, reporter: Reporter): TunnelProvider | null {
+function chooseTunnel(options: ListenCommandOptions, deps: ListenDeps, warn: (warning: string) => void): TunnelProvider | null {
   if (options.publicUrl !== undefined || options.tunnel === "none") return null;
   if (deps.tunnel) return deps.tunnel;
   const token = options.authtoken?.trim();
   if (!token) {
     if (options.tunnel === "ngrok" || options.domain !== undefined) {
-      reporter.warn("--tunnel ngrok needs NGROK_AUTHTOKEN (https://dashboard.ngrok.com/get-started/your-authtoken); serving locally only.");
+      warn("--tunnel ngrok needs NGROK_AUTHTOKEN (https://dashboard.ngrok.com/get-started/your-authtoken); serving locally only.");
     }
     return null;
   }
@@ -149,8 +179,7 @@ function reportTunnel(event: TunnelEvent, reporter: Reporter): void {
 }
 
 /** `listen --inspect`: the inspector beside the listener, reading the journal the listener writes. */
-async function attachInspector(options: ListenCommandOptions, parts: Omit<StartParts, "events" | "onEvent">): Promise<Inspector> {
-  if (parts.journalPath === null) throw new UsageError("--inspect reads the journal: drop --no-save (or pass --save <file>).");
+async function attachInspector(options: ListenCommandOptions, parts: Omit<StartParts, "events" | "onInspect" | "resendOwedTo" | "journalPath"> & { readonly journalPath: string }): Promise<Inspector> {
   const { openInspector } = await import("./inspect-run.js");
   return openInspector({
     journalPath: parts.journalPath, host: options.inspectHost ?? "127.0.0.1", signer: parts.secret ? new Signer(parts.secret) : null, toleranceSeconds: options.tolerance,

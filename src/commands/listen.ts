@@ -17,6 +17,7 @@ export function listenCommand(ctx: CommandContext): Command {
     .option("--ngrok-server-addr <host:port>", "advanced: the ngrok ingress to dial (ngrok's server_addr), for a custom ngrok ingress")
     .option("--public-url <url>", "the public URL of a tunnel you run yourself (printed for Recall's dashboard)")
     .option("-f, --forward-to <url>", "forward to your app: <url>, or '<event glob>=<url>'; repeatable", collect)
+    .option("--resend-owed-to <url>", "send forwards an earlier run still owes to targets no longer configured to this URL instead")
     .option("-e, --events <globs>", "only report and forward these event types (bot.*,recording.done); all are journaled", collect)
     .option("--save <file>", "the journal (JSONL) to append every accepted delivery to", ".recall-hooks/journal.jsonl")
     .option("--no-save", "keep no journal")

@@ -65,7 +65,7 @@ export function requireSecret(value: string | undefined, warn: (line: string) =>
     throw new UsageError("No signing secret: pass --secret whsec_... or set RECALL_WEBHOOK_SECRET (`recall-hooks secret` makes a new one).");
   }
   const parsed = parseSecret(value);
-  for (const w of parsed.warnings) warn(w);
+  for (const w of parsed.warnings) warn(w.replace(/^The secret/, "The secret from --secret/RECALL_WEBHOOK_SECRET"));
   return parsed;
 }
 

@@ -1,6 +1,7 @@
+import type { BodyFormat } from "../recall/body-format.js";
 import { UsageError } from "../errors.js";
 import { describeSkipped } from "../output/format.js";
-import { splitPatterns } from "../recall/catalog.js";
+import { describeUnmatchedPatterns, splitPatterns } from "../recall/catalog.js";
 import { readInputs } from "../deliveries/replay-inputs.js";
 import { poolSize } from "../simulate/engine.js";
 import { replay, selectEntries } from "../simulate/replay.js";
@@ -21,6 +22,7 @@ export interface ReplayCommandOptions {
   speed: number;
   retries: number;
   headers?: "webhook" | "svix" | "both";
+  bodyFormat?: BodyFormat;
   json?: boolean;
 }
 
@@ -28,12 +30,21 @@ export async function runReplay(inputs: readonly string[], options: ReplayComman
   const reporter = await reporterFor(ctx, options.json === true);
   if (options.to === undefined) throw new UsageError("replay needs --to <url>: for example --to http://localhost:3000/webhooks/recall.");
   const url = parseUrl(options.to, "--to");
+  if (options.speed !== 1 && !options.realtime && options.retries === 0) {
+    throw new UsageError("--speed divides the waits of --realtime and --retries, and this run has neither: drop --speed, or add --retries <n> or --realtime.");
+  }
   if (options.raw && options.newId) throw new UsageError("--raw sends the captured headers as they are, so it cannot give a new id: drop one of them.");
+  for (const line of describeUnmatchedPatterns(options.events ?? [])) reporter.warn(line);
   const secret = options.raw ? undefined : requireSecret(options.secret, (w) => reporter.warn(w));
+  let fixtures = 0;
   const all = await readInputs(inputs, {
-    cwd: ctx.cwd, stdin: () => readAll(ctx.stdin),
+    cwd: ctx.cwd, stdin: () => readAll(ctx.stdin), onFixtures: () => { fixtures += 1; },
+    ...(options.bodyFormat !== undefined && { bodyFormat: options.bodyFormat }),
     onSkipped: (source, lines) => reporter.warn(describeSkipped(source, lines)),
   });
+  if (options.bodyFormat !== undefined && fixtures === 0) {
+    throw new UsageError("--body-format shapes fixtures named by event type (bot.fatal), and these inputs are files, sent byte for byte: drop --body-format.");
+  }
   const entries = select(all, options);
   if (options.raw) {
     const bare = entries.find((e) => e.headers === null);

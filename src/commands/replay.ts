@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { type CommandContext, collect, jsonOption, secretOption } from "./context.js";
+import { type CommandContext, bodyFormatOption, collect, jsonOption, secretOption } from "./context.js";
 import { integer, speedFactor } from "./options.js";
 import type { ReplayCommandOptions } from "./replay-run.js";
 
@@ -15,9 +15,10 @@ export function replayCommand(ctx: CommandContext): Command {
     .option("-e, --events <globs>", "only these event types (bot.*,recording.done); repeatable", collect)
     .option("-c, --concurrency <n>", "deliveries in flight at once (1 keeps the order)", integer(1, 10_000), 1)
     .option("--realtime", "keep the original spacing between deliveries (from the journal's received_at)")
-    .option("--speed <factor>", "with --realtime: 2 replays twice as fast", speedFactor, 1)
-    .option("--retries <n>", "retry non-2xx answers on Svix's schedule (5 s, 5 min, ...)", integer(0, 7), 0)
+    .option("--speed <factor>", "divides the waits of --realtime and --retries: 2 is twice as fast, 0 does not wait", speedFactor, 1)
+    .option("--retries <n>", "retry non-2xx answers on Svix's schedule (5 s, 5 min, 30 min, ...) divided by --speed", integer(0, 7), 0)
     .addOption(new Option("--headers <family>", "signature headers (default: the captured family, else webhook)").choices(["webhook", "svix", "both"]))
+    .addOption(bodyFormatOption("fixtures named by event type are (files and captures keep their bytes)"))
     .addOption(jsonOption())
     .addHelpText("after", `
 Exit codes: 0 every delivery answered 2xx, 1 some did not, 2 usage error, 130 interrupted.

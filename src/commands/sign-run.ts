@@ -1,6 +1,7 @@
-import { UsageError } from "../errors.js";
-import { buildEvent, newMessageId, serializeEvent } from "../recall/build.js";
-import { findEvent } from "../recall/catalog.js";
+import { isRecallHooksError, UsageError } from "../errors.js";
+import { type BodyFormat, DEFAULT_BODY_FORMAT } from "../recall/body-format.js";
+import { buildEvent, newMessageId, SAMPLE_METADATA, serializeEvent } from "../recall/build.js";
+import { checkSubCode, findEvent } from "../recall/catalog.js";
 import { renderCurl, renderHttp, renderSignedHeaders } from "../output/request.js";
 import type { DeliveryResult } from "../webhook/deliver.js";
 import { type SignedRequest, Signer, unixSeconds } from "../webhook/sign.js";
@@ -12,7 +13,9 @@ export interface SignCommandOptions {
   event?: string;
   botId?: string;
   subCode?: string;
+  force?: boolean;
   metadata?: string[];
+  bodyFormat?: BodyFormat;
   id?: string;
   timestamp?: number;
   headers: "webhook" | "svix" | "both";
@@ -28,7 +31,9 @@ export async function runSign(file: string | undefined, options: SignCommandOpti
   const reporter = await reporterFor(ctx, format === "json");
   const secret = requireSecret(options.secret, (w) => reporter.warn(w));
   const body = await readBody(file, options, ctx);
-  if (body === "") reporter.warn("signing an empty body: Recall never sends one; check the file.");
+  if (options.timestamp !== undefined && options.timestamp >= MILLISECONDS_FROM) {
+    throw new UsageError(`--timestamp ${options.timestamp} looks like milliseconds: give Unix seconds, --timestamp ${Math.floor(options.timestamp / 1000)}.`);
+  }
   const id = options.id ?? newMessageId();
   const timestamp = options.timestamp ?? unixSeconds(ctx.now());
   const signed = new Signer(secret).sign(id, timestamp, body, options.headers);
@@ -67,16 +72,20 @@ async function readBody(file: string | undefined, options: SignCommandOptions, c
     if (!findEvent(options.event)) {
       throw new UsageError(`Unknown event type "${options.event}": run \`recall-hooks events\` for the list.`);
     }
+    if (options.subCode !== undefined) checkSignSubCode(options.event, options.subCode, options.force === true);
     const event = buildEvent(options.event, {
       ...(options.botId !== undefined && { botId: options.botId }),
       ...(options.subCode !== undefined && { subCode: options.subCode }),
-      metadata: parseMetadata(options.metadata),
+      metadata: options.metadata !== undefined ? parseMetadata(options.metadata) : { ...SAMPLE_METADATA },
       updatedAt: new Date(ctx.now()),
     });
-    return serializeEvent(event);
+    return serializeEvent(event, options.bodyFormat ?? DEFAULT_BODY_FORMAT);
   }
-  if (options.botId !== undefined || options.subCode !== undefined || options.metadata !== undefined) {
-    throw new UsageError("--bot-id, --sub-code and --metadata go with --event <type>.");
+  if (options.bodyFormat !== undefined) {
+    throw new UsageError("--body-format shapes bodies built with --event; a file is signed byte for byte: drop --body-format.");
+  }
+  if (options.botId !== undefined || options.subCode !== undefined || options.metadata !== undefined || options.force) {
+    throw new UsageError("--bot-id, --sub-code, --force and --metadata go with --event <type>.");
   }
   if (file === undefined) {
     throw new UsageError("Nothing to sign: give a file, - for standard input, or --event <type> (e.g. --event bot.done).");
@@ -87,6 +96,22 @@ async function readBody(file: string | undefined, options: SignCommandOptions, c
     throw new UsageError(`${file} is not valid UTF-8: svix signs text, so its bytes cannot be signed exactly. Re-save it as UTF-8.`);
   }
   return text;
+}
+
+/** Unix seconds reach 10^11 in the year 5138; a value that large is a timestamp in milliseconds. */
+const MILLISECONDS_FROM = 100_000_000_000;
+
+/** simulate's sub-code check; only sign has --force, for codes newer than the catalog. */
+function checkSignSubCode(event: string, subCode: string, force: boolean): void {
+  try {
+    checkSubCode(event, subCode, { allowUnknown: force });
+  } catch (error) {
+    if (!isRecallHooksError(error) || error.code !== "E_SUB_CODE_UNKNOWN") throw error;
+    const what = error.message.replace(/\.$/, "");
+    throw new UsageError(error.details["documented"] === false
+      ? `${what}: pass --force to send it anyway.`
+      : `${what}: run \`recall-hooks events ${event}\` for the list, or pass --force to send it anyway.`, { cause: error });
+  }
 }
 
 function printSigned(signed: SignedRequest, format: string, url: URL, reporter: Awaited<ReturnType<typeof reporterFor>>): void {

@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { type CommandContext, collect, jsonOption, secretOption } from "./context.js";
+import { type CommandContext, bodyFormatOption, collect, jsonOption, secretOption } from "./context.js";
 import { integer } from "./options.js";
 import type { SignCommandOptions } from "./sign-run.js";
 
@@ -11,7 +11,9 @@ export function signCommand(ctx: CommandContext): Command {
     .option("--event <type>", "build a realistic Recall body for this event type (see `recall-hooks events`)")
     .option("--bot-id <uuid>", "with --event: the bot id")
     .option("--sub-code <code>", "with --event: the sub code (e.g. meeting_not_found for bot.fatal)")
+    .option("--force", "with --sub-code: send a sub code the catalog does not document (Recall adds new ones)")
     .option("--metadata <key=value>", "with --event: bot metadata, repeatable", collect)
+    .addOption(bodyFormatOption("the --event body is"))
     .option("--id <msg_id>", "the message id (default: a new msg_...)")
     .option("--timestamp <unix>", "the signature timestamp in Unix seconds (default: now)", integer(0))
     .addOption(new Option("--headers <family>", "which signature headers").choices(["webhook", "svix", "both"]).default("webhook"))

@@ -1,3 +1,4 @@
+import type { BodyFormat } from "../recall/body-format.js";
 import { UsageError } from "../errors.js";
 import { type Scenario, durationMs, expandSubCodes, findScenario, listScenarios, parseScenarioFile, scenarioSteps, withSubCode } from "../recall/scenarios.js";
 import type { Reporter } from "../output/reporter.js";
@@ -27,7 +28,9 @@ export interface SimulateCommandOptions {
   botId?: string;
   metadata?: string[];
   headers: "webhook" | "svix" | "both";
+  bodyFormat?: BodyFormat;
   seed?: number;
+  keepGoing?: boolean;
   secret?: string;
   json?: boolean;
   /** Embedded listener only: the inspector page (true: the first free port from 4141). */
@@ -91,10 +94,12 @@ function libraryOptions(options: SimulateCommandOptions): Omit<SimulateOptions, 
     speed: options.speed,
     retries: options.retries,
     headers: options.headers,
-    metadata: parseMetadata(options.metadata),
+    ...(options.metadata !== undefined && { metadata: parseMetadata(options.metadata) }),
+    ...(options.bodyFormat !== undefined && { bodyFormat: options.bodyFormat }),
     allSubCodes: options.allSubCodes === true,
     artifacts: options.artifacts === true,
     reorder: options.reorder === true,
+    keepGoing: options.keepGoing === true,
     ...(options.subCode !== undefined && { subCode: options.subCode }),
     ...(options.duplicates !== undefined && { duplicates: options.duplicates }),
     ...(options.botId !== undefined && { botId: options.botId }),

@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import { UsageError } from "../errors.js";
-import { type CommandContext, collect, jsonOption, secretOption } from "./context.js";
+import { type CommandContext, bodyFormatOption, collect, jsonOption, secretOption } from "./context.js";
 import { decimal, integer, speedFactor } from "./options.js";
 import type { SimulateCommandOptions } from "./simulate-run.js";
 
@@ -23,6 +23,8 @@ export function simulateCommand(ctx: CommandContext): Command {
     .option("--bot-id <uuid>", "the bot id (one bot only)")
     .option("--metadata <key=value>", "bot metadata, repeatable", collect)
     .addOption(new Option("--headers <family>", "which signature headers").choices(["webhook", "svix", "both"]).default("webhook"))
+    .addOption(bodyFormatOption("bodies are"))
+    .option("--keep-going", "send every lifecycle even when the first found nothing listening (connection refused)")
     .option("--seed <n>", "seed for --duplicates and --reorder, to repeat a run", integer(0, 2 ** 32 - 1))
     .addOption(secretOption())
     .option("--inspect [port]", "without --to: open the inspector page over the run; it stays up until Ctrl-C", integer(0, 65535))

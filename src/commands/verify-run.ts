@@ -16,18 +16,24 @@ export interface VerifyCommandOptions {
   json?: boolean;
 }
 
-export async function runVerify(file: string, options: VerifyCommandOptions, ctx: CommandContext): Promise<number> {
+export async function runVerify(given: string | undefined, options: VerifyCommandOptions, ctx: CommandContext): Promise<number> {
   const reporter = await reporterFor(ctx, options.json === true);
   const signer = new Signer(requireSecret(options.secret, (w) => reporter.warn(w)));
+  const file = given ?? "-";
+  // Without a file, verify reads stdin; on a terminal that looks like a hang unless we say so.
+  if (given === undefined && ctx.stdin.isTTY === true) reporter.info("Reading the delivery from stdin (Ctrl-D to end; pass a file or - to skip this note)...");
   const bytes = await readInput(file, ctx);
   const { captures, skipped } = options.header
-    ? { captures: [{ headers: parseHeaderArgs(options.header), body: bytes, label: file }], skipped: [] }
+    ? { captures: [{ headers: parseHeaderArgs(options.header), body: bytes, label: file, receivedAt: null }], skipped: [] }
     : readCaptures(bytes, file);
   if (skipped.length > 0) reporter.warn(describeSkipped(file, skipped));
-  if (captures.length === 0) throw new UsageError(`${file} holds no delivery to verify: give a capture {"headers", "body"}, journal lines, or a raw body with --header.`);
-  const now = options.now !== undefined ? () => options.now! * 1000 : ctx.now;
+  if (captures.length === 0) throw new UsageError(`${file === "-" ? "Standard input" : file} holds no delivery to verify: give a capture {"headers", "body"}, journal lines, or a raw body with --header.`);
   let invalid = 0;
   for (const capture of captures) {
+    // A journal's timestamps are judged when the listener got them, so yesterday's journal still
+    // verifies; --now judges every one at the time given.
+    const at = options.now !== undefined ? options.now * 1000 : capture.receivedAt;
+    const now = at !== null ? () => at : ctx.now;
     const result: VerifyResult = verify({
       secret: signer,
       headers: capture.headers,

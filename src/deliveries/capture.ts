@@ -8,6 +8,8 @@ export interface Capture {
   readonly body: Buffer;
   /** Where it came from, for messages: "file:line". */
   readonly label: string;
+  /** When the listener received it (epoch ms; journal lines and listen --json records), or null. */
+  readonly receivedAt: number | null;
 }
 
 export interface CaptureFile {
@@ -27,7 +29,9 @@ export function readCaptures(bytes: Buffer, source: string): CaptureFile {
   for (const item of state.items) {
     const label = `${source}${item.where}`;
     if (item.kind === "capture") {
-      captures.push({ ...readCapture(item.value as JsonObject), label });
+      const value = item.value as JsonObject;
+      const received = typeof value["received_at"] === "string" ? Date.parse(value["received_at"]) : NaN;
+      captures.push({ ...readCapture(value), label, receivedAt: Number.isNaN(received) ? null : received });
     } else if (item.where.startsWith(":")) {
       skipped.push(Number(item.where.slice(1)));
     } else {

@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { isObject, type JsonObject, tryParse } from "../json.js";
 import { decodeBody, type DeliveryRecord, type ForwardRecord, type JournalRecord } from "./journal.js";
+import { OwedLedger } from "./owed.js";
 
 // The one reader of files that hold deliveries: listen's journal, listen --json output, captures
 // {"headers", "body" | "body_base64"} and bare Recall bodies {"event", "data"}; the listener (on
@@ -28,8 +29,8 @@ export interface JournalItem {
 export interface JournalState {
   /** The journal's delivery records (`type: "delivery"`), in order. */
   readonly deliveries: DeliveryRecord[];
-  /** The forward record that settles each `<key> <target>`: its first ok attempt, else its latest. */
-  readonly lastForward: Map<string, ForwardRecord>;
+  /** The forwards still owed (see OwedLedger). */
+  readonly owed: OwedLedger;
   /** Captures (journal deliveries among them) and bare bodies, in order. */
   readonly items: JournalItem[];
   /** 1-based numbers of the lines skipped as unreadable. */
@@ -55,7 +56,7 @@ function classify(value: unknown): Classified {
   }
   if (type === "forward") {
     // listen --json's forward records have no target: nothing to settle.
-    const settles = typeof value["target"] === "string" && forwardKey(value) !== null;
+    const settles = typeof value["target"] === "string" && (typeof value["key"] === "string" || typeof value["id"] === "string");
     return { kind: "forward", forward: settles ? (value as unknown as ForwardRecord) : null };
   }
   if (type === "delivery") return { kind: "unreadable" }; // a delivery record without its body
@@ -64,13 +65,24 @@ function classify(value: unknown): Classified {
   return { kind: "unreadable" };
 }
 
-/** Accumulates a file's lines into a JournalState in one pass. */
+/** The journal record a parsed line holds (a delivery with its key, a forward that names its target), else null. */
+export function journalRecordOf(value: unknown): JournalRecord | null {
+  const what = classify(value);
+  return what.kind === "capture" ? what.delivery : what.kind === "forward" ? what.forward : null;
+}
+
+/**
+ * Accumulates a file's lines into a JournalState in one pass. With `keep` false (streaming a
+ * journal record by record) it keeps nothing but the count of lines.
+ */
 class JournalScanner {
   readonly deliveries: DeliveryRecord[] = [];
-  readonly lastForward = new Map<string, ForwardRecord>();
+  readonly owed = new OwedLedger();
   readonly items: JournalItem[] = [];
   readonly skipped: number[] = [];
   readable = 0;
+
+  constructor(readonly keep = true) {}
 
   /** One line of JSON lines; returns the journal record it holds, if any. */
   line(text: string, n: number): JournalRecord | null {
@@ -79,14 +91,19 @@ class JournalScanner {
     const value = tryParse(trimmed);
     const what = classify(value);
     if (what.kind === "unreadable") {
-      this.skipped.push(n);
+      if (this.keep) this.skipped.push(n);
       return null;
     }
     this.readable += 1;
-    if (what.kind === "capture" || what.kind === "body") this.items.push({ where: `:${n}`, wholeFile: false, kind: what.kind, value });
-    if (what.kind === "capture" && what.delivery) this.deliveries.push(what.delivery);
-    if (what.kind === "forward" && what.forward) this.#settle(what.forward);
+    if (this.keep) this.#keep(what, value, `:${n}`);
     return what.kind === "capture" ? what.delivery : what.kind === "forward" ? what.forward : null;
+  }
+
+  #keep(what: Classified, value: unknown, where: string): void {
+    if (what.kind === "capture" || what.kind === "body") this.items.push({ where, wholeFile: false, kind: what.kind, value });
+    if (what.kind === "capture") this.owed.planned(value as JsonObject, what.delivery);
+    if (what.kind === "capture" && what.delivery) this.deliveries.push(what.delivery);
+    if (what.kind === "forward" && what.forward) this.owed.attempted(what.forward);
   }
 
   /** A file that is one JSON document: an object, or an array of them; anything else in it is `unknown`. */
@@ -102,19 +119,19 @@ class JournalScanner {
   }
 
   state(): JournalState {
-    return { deliveries: this.deliveries, lastForward: this.lastForward, items: this.items, skipped: this.skipped, readable: this.readable };
-  }
-
-  /** Keeps the first ok attempt of each delivery and target, else the latest. */
-  #settle(forward: ForwardRecord): void {
-    const key = `${forwardKey(forward as unknown as JsonObject)} ${forward.target}`;
-    if (this.lastForward.get(key)?.ok !== true) this.lastForward.set(key, forward);
+    return { deliveries: this.deliveries, owed: this.owed, items: this.items, skipped: this.skipped, readable: this.readable };
   }
 }
 
 /** Has headers and a body, whatever else it has: a capture, a journal delivery, listen --json's event. */
 export function isCapture(value: JsonObject): boolean {
-  return isObject(value["headers"]) && (typeof value["body"] === "string" || typeof value["body_base64"] === "string");
+  const headers = value["headers"];
+  if (!isObject(headers)) return false;
+  if (typeof value["body"] === "string" || typeof value["body_base64"] === "string") return true;
+  // Recall also signs requests that have no body (GET callbacks, WebSocket upgrades): with a
+  // message id among its headers, a capture without a body is one of those, signed over "".
+  // The journal always writes a body, so a journal record without one is damaged, not bodiless.
+  return value["type"] === undefined && Object.keys(headers).some((name) => /^(webhook|svix)-id$/i.test(name));
 }
 
 /** A capture's headers (values as text; others dropped) and its exact body bytes. */
@@ -126,12 +143,6 @@ export function readCapture(value: JsonObject): { headers: Record<string, string
     else if (typeof v === "number") headers[name] = String(v);
   }
   return { headers, body: decodeBody(value as { body?: string; body_base64?: string }) };
-}
-
-/** What forward records and deliveries are matched by: the journal's key, or the message id in journals without keys. */
-function forwardKey(value: JsonObject): string | null {
-  if (typeof value["key"] === "string") return value["key"];
-  return typeof value["id"] === "string" ? value["id"] : null;
 }
 
 /** Reads a whole file's bytes: one JSON document, or JSON lines. Linear in the file's size. */
@@ -154,9 +165,9 @@ export function parseJournal(input: Buffer | string): JournalState {
   return scanner.state();
 }
 
-/** Every journal record of a journal file, in order; unreadable lines are skipped. */
+/** Every journal record of a journal file, in order; unreadable lines are skipped. Keeps nothing in memory. */
 export async function* readJournal(path: string): AsyncGenerator<JournalRecord> {
-  const scanner = new JournalScanner();
+  const scanner = new JournalScanner(false);
   let n = 0;
   for await (const line of lines(path)) {
     n += 1;
@@ -165,43 +176,17 @@ export async function* readJournal(path: string): AsyncGenerator<JournalRecord> 
   }
 }
 
-/** Reads a journal file as it streams: deliveries, the forwards that settle them, and the lines skipped. */
-export async function loadJournal(path: string): Promise<JournalState> {
-  const scanner = new JournalScanner();
-  let n = 0;
-  for await (const line of lines(path)) scanner.line(line, (n += 1));
-  return scanner.state();
-}
-
 function lines(path: string): AsyncIterable<string> {
   return createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
-}
-
-/** The forward targets of a delivery (or capture) that no forward record shows an ok attempt to. */
-export function owedTargets(state: Pick<JournalState, "lastForward">, delivery: { readonly key?: unknown; readonly id?: unknown; readonly forward_to?: unknown }): string[] {
-  const targets = Array.isArray(delivery.forward_to) ? delivery.forward_to.filter((t): t is string => typeof t === "string") : [];
-  const key = forwardKey(delivery as JsonObject);
-  return targets.filter((t) => state.lastForward.get(`${key} ${t}`)?.ok !== true);
 }
 
 /**
  * Whether a delivery is still owed to some forward target: null when it has none (not journaled with
  * --forward-to), else true when some target has no ok attempt. What replay --only-failed selects.
  */
-export function forwardFailed(state: Pick<JournalState, "lastForward">, delivery: { readonly key?: unknown; readonly id?: unknown; readonly forward_to?: unknown }): boolean | null {
+export function forwardFailed(state: Pick<JournalState, "owed">, delivery: { readonly key?: unknown; readonly id?: unknown; readonly forward_to?: unknown }): boolean | null {
   if (!Array.isArray(delivery.forward_to) || delivery.forward_to.length === 0) return null;
-  return owedTargets(state, delivery).length > 0;
-}
-
-/** Deliveries owed to a target: planned for it and never forwarded to it with success. */
-export function pendingForwards(state: Pick<JournalState, "deliveries" | "lastForward">): { delivery: DeliveryRecord; target: string; attempts: number }[] {
-  const out: { delivery: DeliveryRecord; target: string; attempts: number }[] = [];
-  for (const delivery of state.deliveries) {
-    for (const target of owedTargets(state, delivery)) {
-      out.push({ delivery, target, attempts: state.lastForward.get(`${delivery.key} ${target}`)?.attempt ?? 0 });
-    }
-  }
-  return out;
+  return state.owed.owedTo(delivery).length > 0;
 }
 
 export { decodeBody };

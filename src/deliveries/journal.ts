@@ -1,7 +1,7 @@
 import { writeSync } from "node:fs";
-import { mkdir, open, type FileHandle } from "node:fs/promises";
-import { dirname } from "node:path";
+import { open, type FileHandle } from "node:fs/promises";
 import { isUtf8 } from "node:buffer";
+import { journalOpenError, prepareJournalPath } from "./journal-path.js";
 
 /**
  * An append-only JSONL file. Records appended in one turn of the event loop are grouped into a
@@ -21,9 +21,10 @@ export class Journal {
     this.#handle = handle;
   }
 
+  /** Throws a JournalPathError when the path cannot hold a journal (a folder, no permission). */
   static async open(path: string): Promise<Journal> {
-    await mkdir(dirname(path), { recursive: true });
-    const handle = await open(path, "a+");
+    await prepareJournalPath(path);
+    const handle = await open(path, "a+").catch((error: unknown) => { throw journalOpenError(path, error); });
     // A run killed mid-write can leave a torn last line: end it, so the next record starts clean.
     const { size } = await handle.stat();
     if (size > 0) {
@@ -113,6 +114,8 @@ export interface ForwardRecord {
   readonly at: string;
   readonly latency_ms: number;
   readonly error: string | null;
+  /** Set when the delivery was owed to another target and resent here (listen --resend-owed-to). */
+  readonly resent_from?: string;
 }
 
 export type JournalRecord = DeliveryRecord | ForwardRecord;

@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { RecallHooksError } from "../errors.js";
+import { type BodyFormat, DEFAULT_BODY_FORMAT, formatBody } from "../recall/body-format.js";
 import { eventsMatching, findEvent } from "../recall/catalog.js";
 import { type ReplayEntry, readReplayFile } from "./replay-read.js";
 
@@ -11,14 +12,21 @@ export const FIXTURES_DIR = fileURLToPath(new URL("../../fixtures/events/", impo
 export interface InputOptions {
   readonly cwd: string;
   readonly fixturesDir?: string;
+  /**
+   * How a fixture named by event type is written (default spaced): a name means the event, built
+   * from the fixture; a path means its bytes, sent as they are.
+   */
+  readonly bodyFormat?: BodyFormat;
   /** Reads standard input for "-". */
   readonly stdin?: () => Promise<Buffer>;
+  /** Hears of each argument read as bundled fixtures (an event name or glob), with the events it named. */
+  readonly onFixtures?: (arg: string, events: readonly string[]) => void;
   /** Hears of lines skipped as unreadable (a torn journal line, say), with the 1-based line numbers. */
   readonly onSkipped?: (source: string, lines: readonly number[]) => void;
 }
 
 /**
- * Every entry from the arguments, in order: a path (a file, or a folder's .json/.jsonl files), "-"
+ * Every entry from the arguments, in order: a path (a file, or every .json/.jsonl file under a folder), "-"
  * for standard input, or an event type / glob naming bundled fixtures (bot.fatal, 'recording.*').
  */
 export async function readInputs(args: readonly string[], options: InputOptions): Promise<ReplayEntry[]> {
@@ -55,10 +63,20 @@ async function sourcesOf(arg: string, options: InputOptions): Promise<Source[]> 
   const found: Source[] = [];
   for (const name of fixtures) {
     const bytes = await readFile(join(dir, `${name}.json`)).catch(() => null);
-    if (bytes) found.push({ label: name, bytes });
+    if (bytes) found.push({ label: name, bytes: reformat(bytes, options.bodyFormat ?? DEFAULT_BODY_FORMAT) });
   }
   if (found.length === 0) throw new RecallHooksError("E_FIXTURE_MISSING", `No bundled fixture for ${arg} in ${dir}: reinstall recall-hooks, or pass a file.`, { input: arg, folder: dir });
+  options.onFixtures?.(arg, found.map((f) => f.label));
   return found;
+}
+
+/** A fixture's body in the format asked for; the files are pretty-printed for reading. */
+function reformat(bytes: Buffer, format: BodyFormat): Buffer {
+  try {
+    return Buffer.from(formatBody(JSON.parse(bytes.toString("utf8")), format));
+  } catch {
+    return bytes; // not JSON: readReplayFile says so
+  }
 }
 
 function fixtureNames(arg: string): string[] {
@@ -67,12 +85,30 @@ function fixtureNames(arg: string): string[] {
 }
 
 async function folder(path: string, arg: string): Promise<Source[]> {
-  const names = (await readdir(path)).filter((n) => [".json", ".jsonl"].includes(extname(n))).sort();
-  if (names.length === 0) throw new RecallHooksError("E_INPUT_EMPTY_FOLDER", `${arg} has no .json or .jsonl files: point at a fixture, capture or journal.`, { input: arg });
-  return Promise.all(names.map(async (name) => ({
-    label: join(arg, name),
-    bytes: await readFile(join(path, name)).catch((error: NodeJS.ErrnoException) => unreadable(join(arg, name), error)),
+  const files = await filesUnder(path, arg);
+  if (files.length === 0) throw new RecallHooksError("E_INPUT_EMPTY_FOLDER", `${arg} has no .json or .jsonl files (hidden folders and node_modules are skipped): point at a fixture, capture or journal.`, { input: arg });
+  return Promise.all(files.map(async (file) => ({
+    label: file.label,
+    bytes: await readFile(file.path).catch((error: NodeJS.ErrnoException) => unreadable(file.label, error)),
   })));
+}
+
+/**
+ * A folder's .json and .jsonl files, its subfolders included, in sorted order. Hidden folders and
+ * node_modules hold tool state and dependencies, never deliveries someone meant to replay.
+ */
+async function filesUnder(path: string, label: string): Promise<{ path: string; label: string }[]> {
+  const items = await readdir(path, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => unreadable(label, error));
+  const out: { path: string; label: string }[] = [];
+  for (const item of items.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const child = { path: join(path, item.name), label: join(label, item.name) };
+    if (item.isDirectory()) {
+      if (!item.name.startsWith(".") && item.name !== "node_modules") out.push(...await filesUnder(child.path, child.label));
+    } else if ([".json", ".jsonl"].includes(extname(item.name)) && (item.isFile() || item.isSymbolicLink())) {
+      out.push(child);
+    }
+  }
+  return out;
 }
 
 function unreadable(arg: string, error: NodeJS.ErrnoException): never {

@@ -5,6 +5,7 @@ import type { Dispatcher } from "undici";
 import { readSignatureHeaders, stripHopByHop, type HeaderFamily } from "../webhook/headers.js";
 import { type Signer, unixSeconds } from "../webhook/sign.js";
 import { deliver, hintFor } from "../webhook/deliver.js";
+import { type InspectorErrorCode, RecallHooksError } from "../errors.js";
 
 export type ReplayMode = "original" | "same_id" | "new_id" | "edited";
 
@@ -23,9 +24,16 @@ export interface Outgoing {
   readonly modified: boolean;
 }
 
-export class ActionError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
+/**
+ * A page's request the inspector cannot carry out. It never reaches the command line: the server
+ * answers it as JSON ({error, code}) with the HTTP status its code maps to, and the page shows the message.
+ */
+export class ActionError extends RecallHooksError {
+  readonly status: number;
+
+  constructor(code: InspectorErrorCode, message: string) {
+    super(code, message);
+    this.status = code === "E_INSPECT_GONE" ? 404 : 400;
   }
 }
 
@@ -34,7 +42,7 @@ export function prepare(source: Source, mode: ReplayMode, signer: Signer | null,
   if (mode === "original") {
     return { id: source.id, timestamp: null, headers: stripHopByHop(source.headers), body: source.body, modified: false };
   }
-  if (signer === null) throw new ActionError(400, "The inspector has no secret to sign with: start it with --secret (or RECALL_WEBHOOK_SECRET), or re-forward the original.");
+  if (signer === null) throw new ActionError("E_INSPECT_NO_SECRET", "The inspector has no secret to sign with: start it with --secret (or RECALL_WEBHOOK_SECRET), or re-forward the original.");
   const id = mode === "new_id" || source.id === null ? `msg_${randomBytes(12).toString("base64url")}` : source.id;
   const body = mode === "edited" ? Buffer.from(editedBody ?? "", "utf8") : source.body;
   const family: HeaderFamily = readSignatureHeaders(source.headers).family ?? "webhook";
@@ -45,15 +53,15 @@ export function prepare(source: Source, mode: ReplayMode, signer: Signer | null,
 
 /** Where a replay may go: a configured target, or one the user typed and confirmed. Nothing else (no open relay). */
 export function checkTarget(target: unknown, configured: readonly string[], confirmed: boolean): URL {
-  if (typeof target !== "string") throw new ActionError(400, "Pick a target: one of the configured ones, or type a URL and confirm it.");
+  if (typeof target !== "string") throw new ActionError("E_INSPECT_TARGET", "Pick a target: one of the configured ones, or type a URL and confirm it.");
   let url: URL;
   try {
     url = new URL(target);
   } catch {
-    throw new ActionError(400, `"${target}" is not a URL: write it as http://localhost:3000/webhooks.`);
+    throw new ActionError("E_INSPECT_TARGET", `"${target}" is not a URL: write it as http://localhost:3000/webhooks.`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ActionError(400, "Only http and https targets.");
-  if (!configured.includes(url.href) && !confirmed) throw new ActionError(400, `${url.href} is not a configured target: confirm it to send there.`);
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ActionError("E_INSPECT_TARGET", "Only http and https targets.");
+  if (!configured.includes(url.href) && !confirmed) throw new ActionError("E_INSPECT_TARGET", `${url.href} is not a configured target: confirm it to send there.`);
   return url;
 }
 

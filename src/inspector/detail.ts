@@ -1,4 +1,4 @@
-import { decodeBody } from "../deliveries/journal.js";
+import { readCapture } from "../deliveries/journal-read.js";
 import { parseDelivery } from "../recall/parse.js";
 import type { Signer } from "../webhook/sign.js";
 import { catalogNotes, verificationChecklist } from "./explain.js";
@@ -15,7 +15,7 @@ export async function sourceOf(store: JournalStore, entry: Entry): Promise<Sourc
   if (entry.kept) return { id: (entry.record["id"] as string | null) ?? null, headers: entry.kept.headers, body: entry.kept.body };
   const line = await store.line(entry);
   if (line === null || line["type"] !== "delivery") return null;
-  return { id: (line["id"] as string | null) ?? null, headers: line["headers"] as Record<string, string | string[]>, body: decodeBody(line as { body?: string; body_base64?: string }) };
+  return { id: (line["id"] as string | null) ?? null, ...readCapture(line) };
 }
 
 /** Everything the detail view shows of one delivery. */

@@ -46,7 +46,7 @@ export async function startInspectorServer(o: InspectorServerOptions): Promise<I
   const guard: GuardOptions = { hosts: [], token: o.token };
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, error instanceof ActionError ? error.status : 500, { error: (error as Error).message });
+      if (!res.headersSent) sendJson(res, error instanceof ActionError ? error.status : 500, { error: (error as Error).message, ...(error instanceof ActionError && { code: error.code }) });
       else res.destroy();
     });
   });
@@ -91,15 +91,15 @@ export async function startInspectorServer(o: InspectorServerOptions): Promise<I
 
   const sourceFor = async (body: Record<string, unknown>) => {
     const entry = o.store.find(String(body["cursor"] ?? ""));
-    if (!entry) throw new ActionError(404, "That delivery is no longer in the inspector's window.");
+    if (!entry) throw new ActionError("E_INSPECT_GONE", "That delivery is no longer in the inspector's window.");
     const source = await sourceOf(o.store, entry);
-    if (!source) throw new ActionError(400, "That record is not a delivery.");
+    if (!source) throw new ActionError("E_INSPECT_REQUEST", "That record is not a delivery.");
     return { entry, source };
   };
 
   const modeOf = (value: unknown): ReplayMode => {
     if (MODES.includes(value as ReplayMode)) return value as ReplayMode;
-    throw new ActionError(400, `mode is one of ${MODES.join(", ")}.`);
+    throw new ActionError("E_INSPECT_REQUEST", `mode is one of ${MODES.join(", ")}.`);
   };
 
   const replay = async (body: Record<string, unknown>): Promise<Record<string, unknown>> => {

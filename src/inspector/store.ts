@@ -1,9 +1,10 @@
 import { open, type FileHandle } from "node:fs/promises";
-import { decodeBody, type DeliveryRecord, type ForwardRecord } from "../deliveries/journal.js";
+import { decodeBody, type DeliveryRecord } from "../deliveries/journal.js";
+import { journalRecordOf } from "../deliveries/journal-read.js";
 import { isObject, tryParse } from "../json.js";
 import type { ListenerEvent } from "../listen/listener.js";
 import { Timeline } from "../listen/timeline.js";
-import { parseDelivery } from "../recall/parse.js";
+import { isBotStatus, parseDelivery } from "../recall/parse.js";
 import type { ParsedEvent } from "../recall/types.js";
 import { deliveryRecord, forwardRecord, rejectedRecord } from "./records.js";
 
@@ -191,28 +192,24 @@ interface Line {
 
 /** A journal line as an entry and its full stream record; null for lines the inspector does not show. */
 function toEntry(line: Line, timeline: Timeline): { entry: Entry; line: string } | null {
-  const value = tryParse(line.text);
-  if (!isObject(value)) return null;
+  const record = journalRecordOf(tryParse(line.text));
+  if (record === null) return null;
   let summary: Record<string, unknown>;
   let updatedAt: string | null = null;
-  if (value["type"] === "delivery" && typeof value["key"] === "string") {
-    const d = value as unknown as DeliveryRecord;
-    const parsed = parseDelivery(decodeBody(d));
-    summary = deliveryRecord(d, parsed, lateAfter(d, parsed, timeline));
+  if (record.type === "delivery") {
+    const parsed = parseDelivery(decodeBody(record));
+    summary = deliveryRecord(record, parsed, lateAfter(record, parsed, timeline));
     updatedAt = parsed.updatedAt;
-  } else if (value["type"] === "forward" && typeof value["target"] === "string") {
-    summary = forwardRecord(value as unknown as ForwardRecord);
   } else {
-    return null;
+    summary = forwardRecord(record);
   }
   const entry: Entry = { cursor: cursorOf(line.end, 0), pos: line.end, sub: 0, start: line.start, record: summary, updatedAt };
-  return { entry, line: JSON.stringify({ ...summary, ...bodyOf(value) }) };
+  return { entry, line: JSON.stringify({ ...summary, ...bodyOf(record as unknown as Record<string, unknown>) }) };
 }
 
 /** The status this delivery arrived after, when out of order (as the listener flags it). */
 function lateAfter(d: DeliveryRecord, p: ParsedEvent, timeline: Timeline): string | null {
-  if (d.duplicate || p.botId === null || p.code === null || p.event === null || !p.event.startsWith("bot.")) return null;
-  if (!(p.shape === "status" || p.shape === "legacy_status" || p.info === null)) return null;
+  if (d.duplicate || p.botId === null || p.code === null || !isBotStatus(p)) return null;
   return timeline.observe(p.botId, { code: p.code, updatedAt: p.updatedAt });
 }
 

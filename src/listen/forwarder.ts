@@ -20,6 +20,8 @@ export interface ForwardJob {
   readonly target: string;
   readonly headers: Readonly<Record<string, string | string[]>>;
   readonly body: Buffer;
+  /** The target an earlier run owed it to, when it is resent elsewhere (journaled as resent_from). */
+  readonly owedTo?: string;
 }
 
 export interface ForwardOutcome {
@@ -30,7 +32,14 @@ export interface ForwardOutcome {
   readonly resigned: boolean;
   /** When the next try is, for a failure; null when it will not be retried. */
   readonly retryInMs: number | null;
+  /** Retrying stopped: the target gave the same 4xx SAME_4XX_LIMIT times in a row (it stays owed in the journal). */
+  readonly gaveUp: boolean;
 }
+
+/** A target that answers the same 4xx this many times in a row is not tried again in this run. */
+export const SAME_4XX_LIMIT = 3;
+/** 4xx answers that can change on their own (timeout, conflict, too early, rate limit): retried like a 5xx. */
+const TRANSIENT_4XX = new Set([408, 409, 425, 429]);
 
 export interface ForwarderOptions {
   readonly signer: Signer | null;
@@ -59,7 +68,7 @@ export function targetsFor(routes: readonly ForwardRoute[], event: string | null
 /**
  * Sends deliveries on to the developer's app, byte for byte, and keeps retrying failures with
  * backoff while it runs. Every attempt is journaled, so a delivery whose forward never succeeded is
- * still owed after a restart (see pendingForwards).
+ * still owed after a restart (see OwedLedger in src/deliveries/owed.ts).
  */
 export class Forwarder {
   readonly #options: ForwarderOptions;
@@ -67,6 +76,8 @@ export class Forwarder {
   readonly #inFlight = new Set<Promise<unknown>>();
   /** `<key> <target>` of every job not yet answered 2xx: in flight or waiting for a retry. */
   readonly #owed = new Set<string>();
+  /** `<key> <target>` -> the 4xx it last answered and how many times in a row. */
+  readonly #streaks = new Map<string, { status: number; times: number }>();
   #closed = false;
 
   constructor(options: ForwarderOptions) {
@@ -92,18 +103,34 @@ export class Forwarder {
 
   async #attempt(job: ForwardJob, attempt: number, timeoutMs: number, retry: boolean): Promise<ForwardOutcome> {
     const { headers, resigned } = this.#headersFor(job);
-    const result = await deliver({ url: job.target, headers, body: job.body, dispatcher: this.#options.dispatcher, timeoutMs });
+    const sent = await deliver({ url: job.target, headers, body: job.body, dispatcher: this.#options.dispatcher, timeoutMs });
+    // Cut off by the shutdown (the pool is destroyed after a grace period): say so, not undici's words.
+    const result = this.#closed && sent.status === null ? { ...sent, errorMessage: "listen stopped before the target answered" } : sent;
     if (result.ok) this.#owed.delete(`${job.key} ${job.target}`);
-    const retryInMs = result.ok || this.#closed || !retry ? null : this.#backoff(attempt);
-    const outcome: ForwardOutcome = { job, attempt, result, resigned, retryInMs };
+    const gaveUp = retry && this.#streak(`${job.key} ${job.target}`, result.status) >= SAME_4XX_LIMIT;
+    const retryInMs = result.ok || this.#closed || !retry || gaveUp ? null : this.#backoff(attempt);
+    const outcome: ForwardOutcome = { job, attempt, result, resigned, retryInMs, gaveUp };
     await this.#options.record({
       type: "forward", seq: Number(job.key.split(":")[1]), key: job.key, id: job.id, target: job.target, ok: result.ok,
       status: result.status, attempt, at: new Date(this.#options.now()).toISOString(),
-      latency_ms: roundMs(result.latencyMs), error: result.errorMessage,
+      latency_ms: roundMs(result.latencyMs), error: result.errorMessage, ...(job.owedTo !== undefined && { resent_from: job.owedTo }),
     }).catch(() => {});
     this.#options.onOutcome(outcome);
     if (retryInMs !== null) this.#schedule(job, attempt + 1, retryInMs);
     return outcome;
+  }
+
+  /** How many times in a row this job was answered this (non-transient) 4xx; 0 for anything else. */
+  #streak(key: string, status: number | null): number {
+    if (status === null || status < 400 || status >= 500 || TRANSIENT_4XX.has(status)) {
+      this.#streaks.delete(key);
+      return 0;
+    }
+    const last = this.#streaks.get(key);
+    const times = last?.status === status ? last.times + 1 : 1;
+    if (times >= SAME_4XX_LIMIT) this.#streaks.delete(key);
+    else this.#streaks.set(key, { status, times });
+    return times;
   }
 
   #schedule(job: ForwardJob, attempt: number, delayMs: number): void {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 
 /** A request whose whole body has been read under the cap. */
 export interface ReceivedRequest {
@@ -69,12 +70,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
     const status = error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : error.code === "HPE_HEADER_OVERFLOW" ? 431 : 400;
-    socket.end(`HTTP/1.1 ${status} ${status === 408 ? "Request Timeout" : status === 431 ? "Request Header Fields Too Large" : "Bad Request"}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    socket.end(`HTTP/1.1 ${status} ${status === 408 ? "Request Timeout" : status === 431 ? "Request Header Fields Too Large" : "Bad Request"}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`, () => destroySoon(socket));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => {
       server.off("error", reject);
+      // A failed accept (EMFILE under a flood) refuses that one client; it must not end the listener.
+      server.on("error", () => {});
       resolve();
     });
   });
@@ -89,6 +92,20 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       server.closeIdleConnections();
     }),
   };
+}
+
+/**
+ * How long a refused connection is kept once its answer is flushed. end() only half-closes: a
+ * client that never reads and keeps writing (a slowloris) would keep the socket, and its file
+ * descriptor, for as long as it writes. A client that reads has the answer well before this.
+ */
+const LINGER_MS = 1_000;
+
+function destroySoon(socket: Duplex): void {
+  if (socket.destroyed) return;
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  timer.unref();
+  socket.once("close", () => clearTimeout(timer));
 }
 
 function onRequest(req: IncomingMessage, res: ServerResponse, options: HttpServerOptions): void {
@@ -142,8 +159,8 @@ const DRAIN_LIMIT = 16 * 1024 * 1024;
 /**
  * 413 at once, but the connection stays open while the client finishes sending, and what it sends
  * is read and dropped: a connection closed while the client is still sending is reset, and the
- * client never sees the 413 (npm test: faults-bodies). Reading stops at DRAIN_LIMIT bytes; the
- * request timeout still applies.
+ * client never sees the 413 (npm test: faults-bodies). Reading stops at DRAIN_LIMIT bytes, and the
+ * socket is destroyed LINGER_MS after the 413 is flushed, whatever the client is still doing.
  */
 function refuseTooLarge(req: IncomingMessage, res: ServerResponse, options: HttpServerOptions, path: string, detail: string): void {
   options.onRefused({
@@ -154,7 +171,10 @@ function refuseTooLarge(req: IncomingMessage, res: ServerResponse, options: Http
   const cut = Number(req.headers["content-length"]) > DRAIN_LIMIT || res.getHeader("connection") === "close";
   // An explicit keep-alive stops node from closing the socket as soon as the answer is out.
   const body = "payload too large\n";
-  res.writeHead(413, { ...TEXT, "content-length": body.length, connection: cut ? "close" : "keep-alive" }).end(body, () => { if (cut) req.destroy(); });
+  res.writeHead(413, { ...TEXT, "content-length": body.length, connection: cut ? "close" : "keep-alive" }).end(body, () => {
+    if (cut) req.destroy();
+    else destroySoon(req.socket);
+  });
   let drained = 0;
   req.on("data", (chunk: Buffer) => {
     drained += chunk.length;

@@ -14,9 +14,9 @@ export function ngrokProvider(options: NgrokOptions): TunnelProvider {
   return {
     name: "ngrok",
     async open(port, hooks) {
-      const ngrok = (await import("@ngrok/ngrok")).default;
       let connected = false;
       try {
+        const ngrok = (await import("@ngrok/ngrok")).default;
         const listener = await ngrok.forward({
           addr: `127.0.0.1:${port}`,
           authtoken: options.authtoken,
@@ -52,10 +52,12 @@ function explain(error: unknown): TunnelError {
     return new TunnelError(`ngrok refused the authtoken (${code || "auth"}): copy it again from https://dashboard.ngrok.com/get-started/your-authtoken`, false);
   }
   if (/ERR_NGROK_(313|314|315|319|320|326)\b/.test(code) || /domain/i.test(message)) {
-    return new TunnelError(`ngrok refused the domain (${code || message}): use a domain your ngrok account owns (Domains in the ngrok dashboard)`, false);
+    return new TunnelError(`ngrok refused the domain${code ? ` (${code})` : ""}: use a domain your ngrok account owns (Domains in the ngrok dashboard)`, false);
   }
   if (/failed to (connect|establish)|dns|tcp connection|network/i.test(message)) {
-    return new TunnelError(`ngrok could not reach its servers (${message}): no network? The listener keeps serving locally`, true);
+    return new TunnelError("ngrok could not reach its servers: no network? The listener keeps serving locally", true);
   }
-  return new TunnelError(`ngrok failed: ${message}`, true);
+  // ngrok's own wording is not shown; its error code has a page of its own.
+  const found = /ERR_NGROK_\d+/.exec(`${code} ${message}`)?.[0];
+  return new TunnelError(found ? `ngrok failed with ${found}: see https://ngrok.com/docs/errors/${found.toLowerCase().replace(/_/g, "-")}/` : "ngrok failed without an error code: check your network and authtoken; the listener keeps serving locally", true);
 }

@@ -33,3 +33,18 @@ export function describeSkipped(source: string, lines: readonly number[]): strin
   const more = lines.length > 5 ? ` and ${lines.length - 5} more` : "";
   return `${source}: skipped ${plural(lines.length, "unreadable line")} (${lines.length === 1 ? "line" : "lines"} ${shown}${more}): not JSON, or not a delivery, capture or journal record`;
 }
+
+/** Items joined with ", ", in lines of at most `width` characters (a longer item gets a line of its own). */
+export function wrapList(items: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const item of items) {
+    const next = line === "" ? item : `${line}, ${item}`;
+    if (next.length > width && line !== "") {
+      lines.push(`${line},`);
+      line = item;
+    } else line = next;
+  }
+  if (line !== "") lines.push(line);
+  return lines;
+}

@@ -1,10 +1,11 @@
 import { encodeBody } from "../deliveries/journal.js";
 import type { Reporter } from "./reporter.js";
 import { clock, roundMs } from "./format.js";
+import { type ForwardOutcome, SAME_4XX_LIMIT } from "../listen/forwarder.js";
 import type { AcceptedDelivery, ListenerEvent } from "../listen/listener.js";
 import type { ListenSummary } from "../listen/stats.js";
 import type { TunnelEvent } from "../listen/tunnel.js";
-import { hintFor } from "../webhook/deliver.js";
+import { type DeliveryResult, hintFor } from "../webhook/deliver.js";
 import { renderDeliveryResult } from "./delivery.js";
 import { neutralize } from "./sanitize.js";
 import type { Style } from "./style.js";
@@ -31,28 +32,89 @@ export function renderDelivery(d: AcceptedDelivery, style: Style): string {
   return parts.join("  ");
 }
 
-/** The lines for any listener event. */
-export function renderListenerEvent(event: ListenerEvent, style: Style): string[] {
+/**
+ * The lines for any listener event. For a forward, `repeat` says how many times its answer (target,
+ * status, body) has been printed, this one included (past the first, its body and hint are not
+ * repeated), whether a stop for that answer was explained already, and whether a journal is kept.
+ */
+export function renderListenerEvent(event: ListenerEvent, style: Style, repeat: Partial<Repeat> = {}): string[] {
   switch (event.type) {
     case "delivery":
       return [renderDelivery(event.delivery, style)];
     case "rejected":
       return [`${style.dim(clock(event.at))} ${style.red(`✗ ${event.status}`)}  ${neutralize(event.path)}  ${style.red(event.reason)}: ${neutralize(event.message)}${event.id ? `  ${style.dim(neutralize(event.id))}` : ""}`];
-    case "forward": {
-      const { outcome } = event;
-      const lines = renderDeliveryResult({
-        id: outcome.job.id ?? "(no id)", url: outcome.job.target, result: outcome.result, attempt: outcome.attempt, indent: "         ",
-        hint: outcome.result.ok ? null : hintFor(outcome.result, outcome.job.target),
-      }, style);
-      // The body and hint of a failure are shown once; later retries are one line each.
-      if (outcome.attempt > 1 && !outcome.result.ok) lines.length = 1;
-      if (outcome.resigned) lines[0] += style.dim("  re-signed (fresh timestamp, same id)");
-      if (outcome.retryInMs !== null) lines[0] += `  ${style.yellow(`retry ${outcome.attempt + 1} in ${formatDelay(outcome.retryInMs)}`)}`;
-      return lines;
-    }
+    case "forward":
+      return renderForward(event.outcome, style, { seen: 1, stopExplained: false, journaled: true, ...repeat });
     case "resumed":
       return [style.yellow(`Resuming ${event.count} forward(s) still owed from ${event.journal}.`)];
+    case "orphaned": {
+      const what = `${event.count} forward${event.count === 1 ? "" : "s"} still owed to ${neutralize(event.target)} (no longer configured) in ${event.journal}`;
+      return [style.yellow(event.resentTo !== null ? `${what}: resending to ${event.resentTo}.` : `${what}: pass --resend-owed-to <url> to send them to your app, or --forward-to ${neutralize(event.target)} to resume them.`)];
+    }
+    case "unrouted":
+      return [style.yellow(`${event.event === null ? "Deliveries that are not Recall events match" : `${neutralize(event.event)} matches`} no --forward-to route: not forwarded (said once).`)];
   }
+}
+
+const INDENT = "         ";
+
+export interface Repeat {
+  readonly seen: number;
+  readonly stopExplained: boolean;
+  readonly journaled: boolean;
+}
+
+function renderForward(outcome: ForwardOutcome, style: Style, repeat: Repeat): string[] {
+  const { result } = outcome;
+  const lines = renderDeliveryResult({
+    id: outcome.job.id ?? "(no id)", url: outcome.job.target, result, attempt: outcome.attempt, indent: INDENT,
+    hint: result.ok ? null : forwardHint(result, outcome.job.target),
+  }, style);
+  if (!result.ok && repeat.seen > 1) {
+    lines.length = 1;
+    lines[0] += style.dim(`  same answer as before (${ordinal(repeat.seen)} time)`);
+  }
+  if (outcome.resigned) lines[0] += style.dim("  re-signed (fresh timestamp, same id)");
+  if (outcome.retryInMs !== null) lines[0] += `  ${style.yellow(`retry ${outcome.attempt + 1} in ${formatDelay(outcome.retryInMs)}`)}`;
+  if (outcome.gaveUp && repeat.stopExplained) lines[0] += `  ${style.yellow("stopped retrying (as above)")}`;
+  else if (outcome.gaveUp) {
+    const next = repeat.journaled ? "; the journal still owes it: the next listen with this journal sends it again (or replay --only-failed)" : "";
+    lines.push(`${INDENT}    ${style.yellow(`stopped retrying: answered ${result.status} ${SAME_4XX_LIMIT} times in a row, and a 4xx will not fix itself. Fix the handler${next}`)}`);
+  }
+  return lines;
+}
+
+/**
+ * The forward's hint. A forward is byte-identical and correctly signed, so a 400/401 from the
+ * handler is most often its own verification of a re-serialised body.
+ */
+export function forwardHint(result: DeliveryResult, target: string): string | null {
+  if (result.status === 400 || result.status === 401) {
+    return `the forward is byte-identical and correctly signed: a handler that verifies JSON.stringify(its parsed body) instead of the raw bytes fails like this. Verify the raw bytes (express.raw(), request.body())${result.status === 401 ? ", with the same secret as listen" : ""}`;
+  }
+  return hintFor(result, target);
+}
+
+/** Which answers a failed forward printed, and how often: target, status (or error) and body. */
+export class AnswerCounter {
+  readonly #seen = new Map<string, { times: number; stopped: boolean }>();
+
+  /** Counts this answer (seen is 1 the first time). Bounded: the oldest answers are forgotten. */
+  count(outcome: ForwardOutcome): { seen: number; stopExplained: boolean } {
+    if (outcome.result.ok) return { seen: 1, stopExplained: false };
+    const key = `${outcome.job.target} ${outcome.result.status ?? outcome.result.error} ${outcome.result.body}`;
+    const last = this.#seen.get(key) ?? { times: 0, stopped: false };
+    this.#seen.delete(key);
+    this.#seen.set(key, { times: last.times + 1, stopped: last.stopped || outcome.gaveUp });
+    if (this.#seen.size > 1_000) this.#seen.delete(this.#seen.keys().next().value!);
+    return { seen: last.times + 1, stopExplained: last.stopped };
+  }
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? "th" : ["th", "st", "nd", "rd"][n % 10] ?? "th";
+  return `${n}${suffix}`;
 }
 
 export function renderTunnel(event: TunnelEvent, style: Style): string {
@@ -70,7 +132,9 @@ export function renderSummary(s: ListenSummary, style: Style): string[] {
   for (const [event, count] of Object.entries(s.byEvent).sort((a, b) => b[1] - a[1])) lines.push(`    ${neutralize(event).padEnd(34)} ${count}`);
   if (s.rejected) lines.push(`  rejected        ${s.rejected}  (${Object.entries(s.rejectedByReason).map(([r, n]) => `${r} ${n}`).join(", ")})`);
   if (s.forwardsOk || s.forwardFailures || s.forwardsOwed) {
-    lines.push(`  forwards        ${s.forwardsOk} ok, ${s.forwardFailures} failed attempts${s.forwardsOwed ? `, ${style.yellow(`${s.forwardsOwed} still owed (retried on the next listen with this journal)`)}` : ""}`);
+    // Without a journal nothing remembers a forward still owed: say it is lost, promise nothing.
+    const owed = s.journal !== null ? `${s.forwardsOwed} still owed (retried on the next listen with this journal)` : `${s.forwardsOwed} not delivered (no journal: nothing will retry it)`;
+    lines.push(`  forwards        ${s.forwardsOk} ok, ${s.forwardFailures} failed attempts${s.forwardsOwed ? `, ${style.yellow(owed)}` : ""}`);
   }
   lines.push(`  journal         ${s.journal ?? "off (--no-save)"}`);
   return lines;
@@ -88,10 +152,17 @@ export function formatDelay(ms: number): string {
 }
 
 /** Prints listener events through a reporter: NDJSON records, or lines for people. */
-export function listenerPrinter(reporter: Reporter): (event: ListenerEvent) => void {
+export function listenerPrinter(reporter: Reporter, options: { readonly journaled?: boolean } = {}): (event: ListenerEvent) => void {
+  const answers = new AnswerCounter();
   return (event) => {
+    const notice = event.type === "resumed" || event.type === "unrouted" || event.type === "orphaned";
     if (reporter.json) reporter.record(listenerRecord(event));
-    else for (const line of renderListenerEvent(event, reporter.out)) reporter.data(line);
+    // Notices about the run are chatter (stderr); deliveries, rejections and forwards are the data.
+    if (notice && (!reporter.json || event.type === "orphaned")) for (const line of renderListenerEvent(event, reporter.err)) reporter.info(line);
+    else if (!reporter.json) {
+      const repeat = event.type === "forward" ? { ...answers.count(event.outcome), journaled: options.journaled !== false } : {};
+      for (const line of renderListenerEvent(event, reporter.out, repeat)) reporter.data(line);
+    }
   };
 }
 
@@ -116,10 +187,14 @@ export function listenerRecord(event: ListenerEvent): Record<string, unknown> {
       return {
         type: "forward", id: outcome.job.id, key: outcome.job.key, target: outcome.job.target, ok: outcome.result.ok, status: outcome.result.status,
         latency_ms: roundMs(outcome.result.latencyMs), attempt: outcome.attempt, error: outcome.result.errorMessage,
-        body: outcome.result.ok ? undefined : outcome.result.body, resigned: outcome.resigned, retry_in_ms: outcome.retryInMs,
+        body: outcome.result.ok ? undefined : outcome.result.body, resigned: outcome.resigned, retry_in_ms: outcome.retryInMs, gave_up: outcome.gaveUp,
       };
     }
     case "resumed":
       return { type: "resumed", count: event.count, journal: event.journal };
+    case "orphaned":
+      return { type: "orphaned", count: event.count, target: event.target, journal: event.journal, resent_to: event.resentTo };
+    case "unrouted":
+      return { type: "unrouted", event: event.event };
   }
 }

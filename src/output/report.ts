@@ -5,8 +5,11 @@ import type { Style } from "./style.js";
 
 // The report of simulate and replay, shared: a line per request, a summary block, and their NDJSON.
 
-/** `14:02:03  bot.in_waiting_room           8c1f2a3b  204     3 ms  msg_...  duplicate`, then why on failure. */
-export function renderDeliveryRecord(record: DeliveryRecord, hint: string | null, style: Style): string[] {
+/**
+ * `14:02:03  bot.in_waiting_room           8c1f2a3b  204     3 ms  msg_...  duplicate`, then why on
+ * failure; a `repeat` of an answer already shown says so instead of showing it again.
+ */
+export function renderDeliveryRecord(record: DeliveryRecord, hint: string | null, style: Style, repeat = false): string[] {
   const status = record.status === null
     ? style.red((record.error ?? "error").padEnd(3))
     : record.ok ? style.green(String(record.status)) : style.red(String(record.status));
@@ -14,6 +17,7 @@ export function renderDeliveryRecord(record: DeliveryRecord, hint: string | null
     record.duplicate ? style.yellow("duplicate") : "",
     record.attempt > 1 ? style.yellow(`attempt ${record.attempt}`) : "",
     record.willRetry ? style.dim("(will retry)") : "",
+    repeat ? style.dim("same answer as above") : "",
   ].filter((m) => m !== "").join(" ");
   const who = record.bot === null ? record.lane : record.bot.slice(0, 8);
   const line = [
@@ -25,12 +29,27 @@ export function renderDeliveryRecord(record: DeliveryRecord, hint: string | null
     style.dim(neutralize(record.id)),
   ].join("  ");
   const out = [marks === "" ? line : `${line}  ${marks}`];
-  if (!record.ok && !record.willRetry) {
+  if (!record.ok && !record.willRetry && !repeat) {
     if (record.errorMessage) out.push(`          ${style.red(neutralize(record.errorMessage))}`);
     if (record.responseBody) out.push(`          ${style.dim("body:")} ${neutralize(record.responseBody.slice(0, 300))}`);
     if (hint) out.push(`          ${style.yellow("hint:")} ${neutralize(hint)}`);
   }
   return out;
+}
+
+/** A failed answer and how many deliveries got it. */
+export interface RepeatedAnswer {
+  readonly record: DeliveryRecord;
+  count: number;
+}
+
+/** One line per failed answer that came more than once: its body and hint were shown once. */
+export function renderRepeatedAnswers(answers: readonly RepeatedAnswer[], style: Style): string[] {
+  return answers.filter((a) => a.count > 1).map(({ record, count }) => {
+    const what = record.status === null ? neutralize(record.errorMessage ?? record.error ?? "no answer") : `${record.status}`;
+    const body = record.status !== null && record.responseBody !== "" ? ` "${neutralize(record.responseBody.slice(0, 60))}"` : "";
+    return style.red(`${count} deliveries got the answer ${what}${body} (its body and hint are shown once, above)`);
+  });
 }
 
 /** The summary block of a simulate or replay run, ending in one verdict line. */
@@ -48,7 +67,7 @@ export function renderRunSummary(summary: RunSummary, style: Style, what = "bots
     `  answers      ${count(summary.non2xx, "non-2xx")}, ${count(summary.errors, "errors")}`,
     `  latency      p50 ${formatMs(l.p50)}  p95 ${formatMs(l.p95)}  max ${formatMs(l.max)}`,
     `  over 15 s    ${summary.overLimit === 0 ? "0" : style.red(`${summary.overLimit} (Recall times these out and retries)`)}`,
-    `  ${what.padEnd(11)}  ${summary.lanes - summary.failedLanes.length} ok, ${count(summary.failedLanes.length, "failed")}${summary.interrupted ? style.yellow(" (interrupted: not all finished)") : ""}`,
+    `  ${what.padEnd(11)}  ${summary.lanes - summary.failedLanes.length - summary.unsentLanes} ok, ${count(summary.failedLanes.length, "failed")}${summary.unsentLanes > 0 ? style.yellow(`, ${summary.unsentLanes} not sent`) : ""}${summary.interrupted ? style.yellow(" (interrupted: not all finished)") : ""}`,
   ];
   if (summary.failedLanes.length > 0) {
     const shown = summary.failedLanes.slice(0, 10).map(neutralize).join(", ");
@@ -102,8 +121,10 @@ export function summaryJson(summary: RunSummary): Record<string, unknown> {
     latency_ms: { p50: roundMs(summary.latency.p50), p95: roundMs(summary.latency.p95), max: roundMs(summary.latency.max) },
     over_15s: summary.overLimit,
     lanes: summary.lanes,
+    unsent_lanes: summary.unsentLanes,
     failed_lanes: summary.failedLanes,
     duration_ms: Math.round(summary.durationMs),
     interrupted: summary.interrupted,
+    stopped: summary.stopped,
   };
 }

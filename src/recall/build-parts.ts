@@ -82,6 +82,13 @@ export function isoMicrosOffset(date: Date): string {
   return `${date.toISOString().slice(0, -1)}000+00:00`;
 }
 
+/**
+ * The bot metadata of generated lifecycles (simulate, sign --event) when none is given: a name with
+ * a non-ASCII letter, so the default body carries a `\u00eb` escape (Python's ensure_ascii) that
+ * JSON.stringify would write back as "ë".
+ */
+export const SAMPLE_METADATA: Readonly<Record<string, string>> = Object.freeze({ host_name: "Zoë Ødegaard" });
+
 /** `{key: {id, metadata}}` for each key in order; the bot carries the custom metadata. */
 export function resourceEntries(ctx: BuildContext, keys: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};

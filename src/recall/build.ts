@@ -4,9 +4,10 @@ import type { BuildContext, BuildEventOptions, RecallEvent } from "./build-parts
 import { createContext, isoMicros, isoMicrosOffset, participantBody, resourceEntries } from "./build-parts.js";
 import { buildRealtimeData } from "./build-realtime.js";
 import { findEvent, findSubCode } from "./catalog.js";
+import { type BodyFormat, DEFAULT_BODY_FORMAT, formatBody } from "./body-format.js";
 
 export type { BuildEventOptions, ParticipantOptions, RecallEvent } from "./build-parts.js";
-export { isoMicros, newMessageId } from "./build-parts.js";
+export { isoMicros, newMessageId, SAMPLE_METADATA } from "./build-parts.js";
 
 // Payload builders: a realistic body for every catalog event, in Recall's shapes (recall-webhooks.md
 // §3, §4, §9). Ids are UUIDv4 unless given; times derive from options.updatedAt.
@@ -29,9 +30,12 @@ export function buildEvent(type: string, options: BuildEventOptions = {}): Recal
   return { event: type, data: buildData(ctx, info) };
 }
 
-/** The exact string that gets signed and sent: compact JSON. */
-export function serializeEvent(e: RecallEvent): string {
-  return JSON.stringify(e);
+/**
+ * The exact string that gets signed and sent. Default `spaced` (Python's json.dumps), so a handler
+ * that verifies a re-serialised body fails as it would on a body whose bytes it cannot predict.
+ */
+export function serializeEvent(e: RecallEvent, format: BodyFormat = DEFAULT_BODY_FORMAT): string {
+  return formatBody(e, format);
 }
 
 function buildData(ctx: BuildContext, info: EventInfo): Record<string, unknown> {

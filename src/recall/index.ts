@@ -4,10 +4,12 @@ export type {
 } from "./types.js";
 export {
   BOT_CODES, EVENTS, MEDIA_TYPES, SUB_CODES,
-  eventsMatching, findCode, findEvent, findSubCode, matchesAny, matchesPattern, splitPatterns, subCodesFor,
+  describeUnmatchedPatterns, eventsMatching, findCode, findEvent, findSubCode, matchesAny, matchesPattern, splitPatterns, subCodesFor, checkSubCode, subCodesOfEvent,
 } from "./catalog.js";
 export type { BuildEventOptions, ParticipantOptions, RecallEvent } from "./build.js";
-export { buildEvent, isoMicros, newMessageId, serializeEvent } from "./build.js";
+export { buildEvent, isoMicros, newMessageId, SAMPLE_METADATA, serializeEvent } from "./build.js";
+export { BODY_FORMATS, DEFAULT_BODY_FORMAT, formatBody, isBodyFormat } from "./body-format.js";
+export type { BodyFormat } from "./body-format.js";
 export { parseDelivery } from "./parse.js";
 export type { StatusPoint } from "./lifecycle.js";
 export {

@@ -1,5 +1,5 @@
 import { RecallHooksError } from "../errors.js";
-import { MEDIA_TYPES, subCodesFor } from "./catalog.js";
+import { MEDIA_TYPES, checkSubCode, subCodesFor } from "./catalog.js";
 
 // Named bot lifecycles, each a walk through Recall's status graph (lifecycle.ts) that ends the way
 // Recall's bots end: in `done` or `fatal`. Delays are Recall-like spacing at speed 1, measured from
@@ -134,9 +134,8 @@ export function subCodesOf(scenario: Scenario): string[] {
 export function withSubCode(scenario: Scenario, subCode: string): Scenario {
   const variable = scenario.variable;
   if (variable === undefined) throw fixedScenario(scenario);
-  if (!subCodesOf(scenario).includes(subCode)) {
-    throw new RecallHooksError("E_SUB_CODE_UNKNOWN", `"${subCode}" is not a ${variable} sub code.`, { subCode, event: `bot.${variable}` });
-  }
+  // The one sub-code check, shared with sign; a scenario sends only documented codes.
+  checkSubCode(`bot.${variable}`, subCode);
   const steps = scenario.steps.map((step) => (step.event === `bot.${variable}` ? { ...step, subCode } : step));
   return { ...scenario, name: `${scenario.name}:${subCode}`, steps };
 }

@@ -57,6 +57,11 @@ export interface SendOptions {
   /** Stops the run: no new sends; the report says interrupted. */
   readonly signal?: AbortSignal;
   readonly onDelivery?: (record: DeliveryRecord) => void;
+  /**
+   * Stop the run when a whole lane found nothing listening (every request refused): no new lanes,
+   * no more sends or retries; the summary says `stopped: "refused"`. Default false.
+   */
+  readonly stopWhenRefused?: boolean;
   /** Sent with every signed message (user-agent, say). */
   readonly extraHeaders?: Readonly<Record<string, string>>;
 }
@@ -83,7 +88,8 @@ export async function sendLanes(lanes: readonly Lane[], options: SendOptions): P
     if (options.dispatcher === undefined) await dispatcher.close();
   }
   const records = sender.records;
-  return { deliveries: records, summary: summarize(records, lanes.map((l) => l.name), sender.clock() - started, options.signal?.aborted === true) };
+  const summary = summarize(records, lanes.map((l) => l.name), sender.clock() - started, options.signal?.aborted === true, sender.stopped);
+  return { deliveries: records, summary };
 }
 
 function createPool(concurrency: number): Promise<Dispatcher> {
@@ -115,25 +121,37 @@ class LaneSender {
   readonly #dispatcher: Dispatcher;
   readonly #pending = new Set<Promise<void>>();
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Fires on the caller's signal or when the run stops itself (stopWhenRefused). */
+  readonly #stop = new AbortController();
+  readonly #signal: AbortSignal;
+  stopped: "refused" | null = null;
 
   constructor(options: SendOptions, dispatcher: Dispatcher) {
     this.#options = options;
     this.#dispatcher = dispatcher;
     this.clock = options.clock ?? performance.now.bind(performance);
     this.#sleep = options.sleep ?? realSleep;
+    this.#signal = options.signal ? AbortSignal.any([options.signal, this.#stop.signal]) : this.#stop.signal;
   }
 
   get #aborted(): boolean {
-    return this.#options.signal?.aborted === true;
+    return this.#signal.aborted;
   }
 
   async runLane(lane: Lane): Promise<void> {
     if (this.#aborted) return;
     const plan = lane.plan((this.#options.now ?? Date.now)());
+    const first = this.records.length;
     for (const message of plan) {
       await this.#wait(message.delayMs);
       if (this.#aborted) return;
       await this.#attempt(lane.name, message, 1);
+    }
+    // A whole lifecycle refused means nothing listens there: the other lanes would only repeat it.
+    const mine = this.records.slice(first).filter((r) => r.lane === lane.name);
+    if (this.#options.stopWhenRefused && mine.length > 0 && mine.every((r) => r.error === "refused")) {
+      this.stopped ??= "refused";
+      this.#stop.abort();
     }
   }
 
@@ -144,7 +162,7 @@ class LaneSender {
 
   async #wait(ms: number): Promise<void> {
     const speed = this.#options.speed ?? 0;
-    if (speed > 0 && ms > 0) await this.#sleep(Math.min(ms / speed, MAX_DELAY_MS), this.#options.signal);
+    if (speed > 0 && ms > 0) await this.#sleep(Math.min(ms / speed, MAX_DELAY_MS), this.#signal);
   }
 
   async #attempt(lane: string, message: Outgoing, attempt: number): Promise<void> {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { buildEvent, newMessageId, serializeEvent } from "../recall/build.js";
+import type { BodyFormat } from "../recall/body-format.js";
 import type { ScenarioStep } from "../recall/scenarios.js";
 import { addDuplicates, reorderNeighbours } from "./chaos.js";
 import type { Outgoing } from "./engine.js";
@@ -14,6 +15,8 @@ export interface BotPlanOptions {
   readonly speed: number;
   readonly duplicates?: number;
   readonly reorder?: boolean;
+  /** How each body is written; default spaced. */
+  readonly bodyFormat?: BodyFormat;
   readonly random: () => number;
   readonly newId?: () => string;
   readonly uuid?: () => string;
@@ -38,7 +41,7 @@ export function planBot(options: BotPlanOptions): Outgoing[] {
       random: uuid,
       ...(step.subCode !== undefined && { subCode: step.subCode }),
     });
-    return { event: step.event, id: newId(), body: serializeEvent(event), delayMs: step.delayMs, duplicate: false, bot: options.botId };
+    return { event: step.event, id: newId(), body: serializeEvent(event, options.bodyFormat), delayMs: step.delayMs, duplicate: false, bot: options.botId };
   });
   const reordered = options.reorder ? reorderNeighbours(planned, options.random) : planned;
   return options.duplicates ? addDuplicates(reordered, options.duplicates, options.random) : reordered;

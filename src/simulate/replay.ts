@@ -27,6 +27,11 @@ export interface ReplayOptions extends Omit<SendOptions, "signer" | "url" | "hea
   readonly raw?: boolean;
   /** Keep the original spacing (from received_at), one after the other. */
   readonly realtime?: boolean;
+  /**
+   * Divides the waits: the realtime spacing and Svix's retry schedule (5 s, 5 min, ...). Default 1,
+   * Svix's own pace; 0 sends and retries at once.
+   */
+  readonly speed?: number;
   /** Signature header family; default: the captured one, else webhook. */
   readonly headers?: HeaderChoice;
 }
@@ -52,11 +57,31 @@ export function replayLanes(entries: readonly ReplayEntry[], options: Pick<Repla
       duplicate: entry.duplicate,
       bot: entry.botId,
       headers: family,
-      ...(options.raw && entry.headers !== null && { rawHeaders: stripHopByHop(entry.headers) }),
+      ...(options.raw && entry.headers !== null && { rawHeaders: rawHeaders(entry) }),
     };
   });
   if (options.realtime) return [{ name: "replay", plan: () => outgoing }];
   return outgoing.map((message, i) => ({ name: entries[i]!.label, plan: () => [message] }));
+}
+
+/**
+ * The captured headers a raw replay sends. A capture without content-type (a hand-written one, or a
+ * proxy that dropped it) would reach a handler that picks its body parser by content-type as an
+ * unparsed body, so a JSON body gets the type Recall sends with it.
+ */
+function rawHeaders(entry: ReplayEntry): Record<string, string | string[]> {
+  const headers = stripHopByHop(entry.headers ?? {});
+  if (Object.keys(headers).some((name) => name.toLowerCase() === "content-type") || !isJson(entry.body)) return headers;
+  return { ...headers, "content-type": "application/json" };
+}
+
+function isJson(body: Buffer): boolean {
+  try {
+    JSON.parse(body.toString("utf8"));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -71,5 +96,6 @@ export async function replay(entries: readonly ReplayEntry[], options: ReplayOpt
   const signer = options.secret === undefined ? undefined : options.secret instanceof Signer ? options.secret : new Signer(options.secret);
   const lanes = replayLanes(entries, options);
   const { headers: _family, ...rest } = options;
-  return sendLanes(lanes, { ...rest, url: options.to, speed: options.realtime ? options.speed ?? 1 : 0, ...(signer && { signer }) });
+  // Speed divides every wait: the realtime spacing (lanes without it have none) and Svix's retry schedule.
+  return sendLanes(lanes, { ...rest, url: options.to, speed: options.speed ?? 1, ...(signer && { signer }) });
 }

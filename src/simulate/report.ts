@@ -52,11 +52,15 @@ export interface RunSummary {
   /** Requests slower than Recall's 15 s limit (or timed out): Recall would count them failed and retry. */
   readonly overLimit: number;
   readonly lanes: number;
+  /** Lanes (bots) that sent nothing: the run was interrupted or stopped first. */
+  readonly unsentLanes: number;
   /** Lanes (bots) with at least one failed send. */
   readonly failedLanes: readonly string[];
   readonly durationMs: number;
   /** Stopped early (Ctrl-C or an abort signal). */
   readonly interrupted: boolean;
+  /** The run stopped itself: "refused" when a whole lane found nothing listening (stopWhenRefused). */
+  readonly stopped: "refused" | null;
   /** Every send ended in a 2xx and nothing was interrupted. */
   readonly ok: boolean;
 }
@@ -78,10 +82,15 @@ export function summarize(
   lanes: readonly string[],
   durationMs: number,
   interrupted: boolean,
+  stopped: "refused" | null = null,
 ): RunSummary {
   const latencies = records.map((r) => r.latencyMs).sort((a, b) => a - b);
-  const finalFailures = records.filter((r) => !r.ok && !r.willRetry);
+  // A failure is final unless its retry was sent: a run stopped early leaves retries unsent.
+  const attempt = (r: DeliveryRecord, n: number): string => `${r.lane}\0${r.id}\0${r.duplicate}\0${n}`;
+  const sent = new Set(records.map((r) => attempt(r, r.attempt)));
+  const finalFailures = records.filter((r) => !r.ok && !(r.willRetry && sent.has(attempt(r, r.attempt + 1))));
   const failedLanes = [...new Set(finalFailures.map((r) => r.lane))];
+  const sentLanes = new Set(records.map((r) => r.lane));
   return {
     deliveries: records.length,
     messages: new Set(records.map((r) => r.id)).size,
@@ -93,9 +102,11 @@ export function summarize(
     latency: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: latencies.at(-1) ?? 0 },
     overLimit: records.filter((r) => r.error === "timeout" || r.latencyMs > RECALL_TIMEOUT_MS).length,
     lanes: lanes.length,
+    unsentLanes: lanes.filter((lane) => !sentLanes.has(lane)).length,
     failedLanes,
     durationMs,
     interrupted,
+    stopped,
     ok: finalFailures.length === 0 && !interrupted,
   };
 }

@@ -4,6 +4,8 @@ import { Signer } from "../webhook/sign.js";
 import {
   type Scenario, type ScenarioStep, expandSubCodes, findScenario, scenarioSteps, withSubCode,
 } from "../recall/scenarios.js";
+import type { BodyFormat } from "../recall/body-format.js";
+import { SAMPLE_METADATA } from "../recall/build.js";
 import { seededRandom } from "./chaos.js";
 import { type Lane, type SendOptions, sendLanes } from "./engine.js";
 import { planBot } from "./plan.js";
@@ -24,8 +26,13 @@ export interface SimulateOptions extends Omit<SendOptions, "signer" | "url"> {
   readonly bots?: number;
   /** The bot id, for a single lifecycle; default a new UUID per bot. */
   readonly botId?: string;
-  /** The bots' custom metadata. */
+  /** The bots' custom metadata; default SAMPLE_METADATA, a name with a non-ASCII letter. */
   readonly metadata?: Record<string, string>;
+  /**
+   * How bodies are written: "spaced" (default, Python's json.dumps: a handler that verifies a
+   * re-serialised body fails), "compact" (JSON.stringify) or "pretty".
+   */
+  readonly bodyFormat?: BodyFormat;
   /** Append what Recall sends after a recorded bot is done (recording.done, transcript.done, ...). */
   readonly artifacts?: boolean;
   /** 0..1: the share of messages delivered twice (same id, fresh timestamp). */
@@ -34,6 +41,11 @@ export interface SimulateOptions extends Omit<SendOptions, "signer" | "url"> {
   readonly reorder?: boolean;
   /** Seeds duplicates and reorder, so a run can be repeated. */
   readonly seed?: number;
+  /**
+   * Send every lifecycle even when the first one found nothing listening (every request refused).
+   * Default false: the run stops there, and `summary.stopped` is "refused".
+   */
+  readonly keepGoing?: boolean;
 }
 
 export interface BotRun {
@@ -66,13 +78,14 @@ export async function simulate(options: SimulateOptions): Promise<SimulateReport
     name: spec.botId,
     plan: (startMs) => planBot({
       steps: spec.steps, botId: spec.botId, startMs, speed, random,
-      ...(options.metadata !== undefined && { metadata: options.metadata }),
+      metadata: options.metadata ?? { ...SAMPLE_METADATA },
+      ...(options.bodyFormat !== undefined && { bodyFormat: options.bodyFormat }),
       ...(options.duplicates !== undefined && { duplicates: options.duplicates }),
       ...(options.reorder !== undefined && { reorder: options.reorder }),
     }),
   }));
   const signer = options.secret instanceof Signer ? options.secret : new Signer(options.secret);
-  const report = await sendLanes(lanes, { ...options, url: options.to, signer, speed });
+  const report = await sendLanes(lanes, { stopWhenRefused: options.keepGoing !== true, ...options, url: options.to, signer, speed });
   const failed = new Set(report.summary.failedLanes);
   const sent = new Set(report.deliveries.map((d) => d.lane));
   const bots = specs.map((spec) => ({ botId: spec.botId, scenario: spec.scenario, ok: sent.has(spec.botId) && !failed.has(spec.botId) }));

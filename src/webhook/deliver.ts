@@ -93,8 +93,20 @@ function describe(error: unknown, kind: DeliveryErrorKind, timeoutMs: number): s
   if (kind === "timeout") return `no answer within ${timeoutMs} ms`;
   if (kind === "refused") return "connection refused";
   if (kind === "reset") return "connection closed before an answer";
-  const message = error instanceof Error ? error.message : String(error);
-  return message;
+  if (kind === "dns") return "the host name does not resolve";
+  return describeOther(error);
+}
+
+/** undici's and node's messages ("The client is destroyed") are not shown: each known code gets ours. */
+function describeOther(error: unknown): string {
+  const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code ?? "";
+  if (code === "UND_ERR_DESTROYED" || code === "UND_ERR_CLOSED" || (error as Error).name === "AbortError") return "stopped before an answer came";
+  if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return "the host cannot be reached from here";
+  if (code.startsWith("HPE_") || code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH") return "the answer was not valid HTTP";
+  if (code === "EPROTO" || code.startsWith("ERR_SSL")) return "TLS failed: is the URL https:// for an http server, or the reverse?";
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) return `the target's TLS certificate was refused (${code})`;
+  if (code === "UND_ERR_INVALID_ARG" || code === "ERR_INVALID_ARG_TYPE" || code === "ERR_INVALID_CHAR") return "a header of the request could not be sent as is";
+  return `the request failed${code ? ` (${code})` : ""}`;
 }
 
 let shared: Dispatcher | undefined;

@@ -18,14 +18,15 @@ const WHERE =
 
 /**
  * Reads a signing secret: `whsec_` + base64, or bare base64. Empty or non-base64 input throws
- * (E_SECRET_*) with where to find a good one; trailing whitespace is trimmed with a warning.
+ * (E_SECRET_*) with where to find a good one; whitespace around it is trimmed with a warning.
  */
 export function parseSecret(raw: string): ParsedSecret {
   const warnings: string[] = [];
   let text = raw;
-  const trimmed = raw.replace(/\s+$/, "");
-  if (trimmed !== raw) {
-    warnings.push("The secret ended in whitespace; it was trimmed.");
+  // A secret pasted from a dashboard or a file often brings a space or a newline along.
+  const trimmed = raw.trim();
+  if (trimmed !== raw && trimmed !== "") {
+    warnings.push("The secret had whitespace around it; it was trimmed.");
     text = trimmed;
   }
   if (text.trim() === "" || text === PREFIX) {

@@ -1,5 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import { createHmac } from "node:crypto";
+import { type BodyFormat, formatBody } from "../recall/body-format.js";
+import type { RecallEvent } from "../recall/build-parts.js";
 import { type HeaderChoice, signatureHeaders } from "./headers.js";
 import { type ParsedSecret, parseSecret } from "./secret.js";
 
@@ -10,8 +12,10 @@ export interface SignOptions {
   readonly id: string;
   /** Unix seconds. */
   readonly timestamp: number;
-  /** The exact bytes that will be sent. */
-  readonly body: string | Uint8Array;
+  /** The exact bytes that will be sent, or an event (buildEvent's) to write in `bodyFormat` first. */
+  readonly body: string | Uint8Array | RecallEvent;
+  /** How an event body is written; default spaced (Python's json.dumps). Ignored for text and bytes. */
+  readonly bodyFormat?: BodyFormat;
   readonly headers?: HeaderChoice;
 }
 
@@ -60,7 +64,9 @@ export class Signer {
 
 /** One-shot signing for library users. */
 export function sign(options: SignOptions): SignedRequest {
-  return new Signer(options.secret).sign(options.id, options.timestamp, options.body, options.headers ?? "webhook");
+  const { body } = options;
+  const bytes = typeof body === "string" || body instanceof Uint8Array ? body : formatBody(body, options.bodyFormat);
+  return new Signer(options.secret).sign(options.id, options.timestamp, bytes, options.headers ?? "webhook");
 }
 
 /** svix signs strings; bytes are read as UTF-8, exactly as svix reads a Buffer. */

@@ -19,7 +19,8 @@ export interface Captured {
   readonly updatedAt: string | null;
 }
 
-export type Answer = number | { readonly status: number; readonly body?: string } | "hang";
+/** A status, a status and body (after `delayMs` when given), or "hang": never answer. */
+export type Answer = number | { readonly status: number; readonly body?: string; readonly delayMs?: number } | "hang";
 
 export interface CaptureOptions {
   /** Verify each request with svix, as a user's handler would. */
@@ -42,6 +43,7 @@ export class CaptureServer {
   readonly #webhook: Webhook | null;
   readonly #enforce: boolean;
   #waiters: (() => void)[] = [];
+  readonly #delayed = new Set<NodeJS.Timeout>();
 
   constructor(options: CaptureOptions = {}) {
     this.#webhook = options.secret === undefined ? null : new Webhook(options.secret);
@@ -55,8 +57,10 @@ export class CaptureServer {
         for (const wake of this.#waiters.splice(0)) wake();
         const answer = got.verified === false && this.#enforce ? 401 : this.respond(got, this.requests.length - 1);
         if (answer === "hang") return;
-        const { status, body } = typeof answer === "number" ? { status: answer, body: status3xxUp(answer) } : answer;
-        res.writeHead(status).end(body ?? "");
+        const { status, body, delayMs } = typeof answer === "number" ? { status: answer, body: status3xxUp(answer), delayMs: undefined } : answer;
+        if (delayMs === undefined) return void res.writeHead(status).end(body ?? "");
+        const timer = setTimeout(() => { this.#delayed.delete(timer); res.writeHead(status).end(body ?? ""); }, delayMs);
+        this.#delayed.add(timer);
       });
     });
     this.server.on("connection", () => { this.connections += 1; });
@@ -89,7 +93,10 @@ export class CaptureServer {
     return this.requests;
   }
 
+  /** Closes every connection, answers still waiting on a delay included. */
   close(): Promise<void> {
+    for (const timer of this.#delayed) clearTimeout(timer);
+    this.#delayed.clear();
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }

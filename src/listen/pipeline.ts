@@ -1,0 +1,153 @@
+import { matchesAny } from "../recall/catalog.js";
+import { isBotStatus, parseDelivery } from "../recall/parse.js";
+import { type DeliveryRecord, encodeBody, type Journal } from "../deliveries/journal.js";
+import { readSignatureHeaders, type HeaderFamily } from "../webhook/headers.js";
+import type { Signer } from "../webhook/sign.js";
+import { type VerificationReason, verify } from "../webhook/verify.js";
+import { type ForwardJob, type ForwardRoute, type Forwarder, targetsFor } from "./forwarder.js";
+import type { Answer, ReceivedRequest } from "./http.js";
+import type { AcceptedDelivery, ListenerEvent } from "./listener.js";
+import type { ListenStats } from "./stats.js";
+import type { Timeline } from "./timeline.js";
+
+/** What the request pipeline works with; built once by startListener. */
+export interface PipelineParts {
+  readonly run: string;
+  readonly signer: Signer | null;
+  readonly skipVerify: boolean;
+  readonly toleranceSeconds: number;
+  readonly now: () => number;
+  readonly journal: Journal | null;
+  readonly timeline: Timeline;
+  readonly stats: ListenStats;
+  readonly routes: readonly ForwardRoute[];
+  readonly forwarder: Forwarder | null;
+  readonly events: readonly string[];
+  readonly passThrough: boolean;
+  readonly passThroughTimeoutMs: number;
+  readonly emit: (event: ListenerEvent) => void;
+}
+
+/** Who sent it, as far as the signature headers say; `verified` null when nothing was checked. */
+interface Identity {
+  readonly verified: boolean | null;
+  readonly scheme: HeaderFamily | null;
+  readonly id: string | null;
+}
+
+type Rejection = { readonly status: number; readonly reason: VerificationReason | "journal_failed"; readonly message: string };
+
+/** For every POST: verify -> journal -> answer -> report and forward. */
+export class RequestPipeline {
+  readonly #p: PipelineParts;
+  #seq = 0;
+  /** Event types already said to match no forward route; bounded, as a flood of odd names must not grow memory. */
+  readonly #unrouted = new Set<string | null>();
+
+  constructor(parts: PipelineParts) {
+    this.#p = parts;
+  }
+
+  readonly handle = async (request: ReceivedRequest): Promise<Answer> => {
+    const identity = this.#identify(request);
+    if ("reason" in identity) return this.#reject(request, identity.id, identity);
+    const delivery = this.#accept(request, identity);
+    const failed = await this.#journal(delivery);
+    if (failed) return this.#reject(request, delivery.id, failed);
+    const ordered = { ...delivery, outOfOrderAfter: this.#observe(delivery) };
+    const jobs = ordered.forwardTo.map((target): ForwardJob => ({ key: ordered.key, id: ordered.id, target, headers: ordered.headers, body: ordered.body }));
+    if (this.#p.passThrough && this.#p.forwarder && jobs.length > 0) return this.#passThrough(ordered, jobs, this.#p.forwarder);
+    // Answer first; report and forward once the answer is on its way.
+    setImmediate(() => {
+      this.#report(ordered);
+      for (const job of jobs) this.#p.forwarder!.enqueue(job);
+    });
+    return { status: 204 };
+  };
+
+  #identify(request: ReceivedRequest): Identity | (Rejection & { readonly id: string | null }) {
+    const { signer } = this.#p;
+    if (!signer || this.#p.skipVerify) {
+      const seen = readSignatureHeaders(request.headers);
+      return { verified: null, scheme: seen.family, id: seen.id };
+    }
+    const result = verify({ secret: signer, headers: request.headers, body: request.body, toleranceSeconds: this.#p.toleranceSeconds, now: this.#p.now });
+    if (result.valid) return { verified: true, scheme: result.scheme, id: result.id };
+    const status = result.reason === "missing_headers" || result.reason === "malformed_headers" ? 400 : 401;
+    return { id: result.id, status, reason: result.reason as VerificationReason, message: result.message };
+  }
+
+  /** The delivery as accepted, before the journal has it: its key, duplicate mark and forward targets. */
+  #accept(request: ReceivedRequest, who: Identity): AcceptedDelivery {
+    const { timeline, events } = this.#p;
+    const parsed = parseDelivery(request.body);
+    const duplicate = who.id !== null && timeline.markSeen(who.id);
+    const reported = events.length === 0 || (parsed.event !== null && matchesAny(parsed.event, events));
+    // Under --pass-through the sender retries when the target failed: such a duplicate is owed again.
+    const owedAgain = duplicate && this.#p.passThrough && !timeline.wasForwarded(who.id!);
+    const forwardTo = (duplicate && !owedAgain) || !reported ? [] : targetsFor(this.#p.routes, parsed.event);
+    this.#seq += 1;
+    return {
+      key: `${this.#p.run}:${this.#seq}`, seq: this.#seq, id: who.id, receivedAt: request.receivedAt, path: request.path, headers: request.headers,
+      body: request.body, verified: who.verified, scheme: who.scheme, parsed, duplicate, outOfOrderAfter: null, forwardTo, status: 204, reported,
+    };
+  }
+
+  /** Appends the delivery; on failure the id is forgotten, so the sender's retry is not a duplicate. */
+  async #journal(d: AcceptedDelivery): Promise<Rejection | null> {
+    const { journal } = this.#p;
+    if (!journal) return null;
+    const record: DeliveryRecord = {
+      type: "delivery", v: 1, key: d.key, seq: d.seq, id: d.id, received_at: new Date(d.receivedAt).toISOString(), method: "POST", path: d.path,
+      headers: d.headers, ...encodeBody(d.body), verified: d.verified, scheme: d.scheme, event: d.parsed.event, bot_id: d.parsed.botId, duplicate: d.duplicate, forward_to: d.forwardTo,
+    };
+    try {
+      await journal.append(record);
+      return null;
+    } catch (error) {
+      if (d.id !== null && !d.duplicate) this.#p.timeline.forget(d.id);
+      return { status: 503, reason: "journal_failed", message: `Could not write the journal ${journal.path} (${writeProblem(error)}): answered 503 so the sender retries.` };
+    }
+  }
+
+  #observe(d: AcceptedDelivery): string | null {
+    const p = d.parsed;
+    return p.botId !== null && p.code !== null && !d.duplicate && isBotStatus(p) ? this.#p.timeline.observe(p.botId, { code: p.code, updatedAt: p.updatedAt }) : null;
+  }
+
+  /** --pass-through: the first target's answer is the sender's answer; other targets are forwarded as usual. */
+  async #passThrough(d: AcceptedDelivery, jobs: ForwardJob[], forwarder: Forwarder): Promise<Answer> {
+    const outcome = await forwarder.attempt(jobs[0]!, 1, this.#p.passThroughTimeoutMs, false);
+    if (outcome.result.ok && d.id !== null) this.#p.timeline.markForwarded(d.id);
+    for (const job of jobs.slice(1)) forwarder.enqueue(job);
+    const status = outcome.result.status ?? (outcome.result.error === "timeout" ? 504 : 502);
+    this.#report({ ...d, status });
+    return { status, body: outcome.result.ok ? "" : "forward target failed\n" };
+  }
+
+  #report(d: AcceptedDelivery): void {
+    this.#p.stats.countDelivery(d, d.reported);
+    if (!d.reported) return;
+    this.#p.emit({ type: "delivery", delivery: d });
+    if (this.#p.routes.length > 0 && !d.duplicate && d.forwardTo.length === 0 && !this.#unrouted.has(d.parsed.event) && this.#unrouted.size < 200) {
+      this.#unrouted.add(d.parsed.event);
+      this.#p.emit({ type: "unrouted", event: d.parsed.event });
+    }
+  }
+
+  #reject(request: ReceivedRequest, id: string | null, r: Rejection): Answer {
+    this.#p.stats.countRejected(r.reason);
+    this.#p.emit({ type: "rejected", status: r.status, path: request.path, id, reason: r.reason, message: r.message, at: request.receivedAt, request });
+    return { status: r.status, body: r.status === 503 ? "could not store the delivery; retry\n" : r.status === 400 ? "bad request\n" : "invalid signature\n" };
+  }
+}
+
+/** Why a journal write failed, in our words (node's are "ENOSPC: no space left on device, write"). */
+function writeProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code ?? "";
+  if (code === "ENOSPC" || code === "EDQUOT") return "the disk is full";
+  if (code === "EACCES" || code === "EPERM" || code === "EROFS") return "no permission to write it";
+  if (code === "EIO") return "an input/output error on the disk";
+  if (code === "EFBIG") return "the file is too large";
+  return `write failed${code ? `: ${code}` : ""}`;
+}
