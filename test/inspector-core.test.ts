@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { appendFile, mkdtemp, writeFile } from "node:fs/promises";
 import { get } from "node:http";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -268,5 +269,27 @@ describe("inspector stream", () => {
     const run = await runCli(["inspect", join(tmpdir(), "no-such-journal.jsonl")]);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /No journal at .*run `recall-hooks listen` first/);
+  });
+
+  // A start that fails to bind once left the journal open and watched, and the process never ended
+  // (the browser test that restarts inspect on its old port hung when another process took it).
+  // The timeout turns that hang back into a failure.
+  it("a port in use is a usage error, and the process ends", { timeout: 60_000 }, async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), "rh-inspect-busy-"));
+    const journal = join(dir, "j.jsonl");
+    await writeFile(journal, delivery(1, "bot.joining_call"));
+    const occupant = createServer();
+    await new Promise<void>((resolve) => occupant.listen(0, "127.0.0.1", resolve));
+    const port = String((occupant.address() as AddressInfo).port);
+    try {
+      const inspect = await runCli(["inspect", journal, "--port", port], { signal: t.signal });
+      assert.equal(inspect.code, 2, inspect.stderr);
+      assert.match(inspect.stderr, new RegExp(`Port ${port} is in use: pass another port for the inspector, or 0 for a free one`));
+      const listen = await runCli(["listen", "--port", "0", "--save", journal, "--inspect", port], { signal: t.signal });
+      assert.equal(listen.code, 2, listen.stderr);
+      assert.match(listen.stderr, new RegExp(`Port ${port} is in use`));
+    } finally {
+      occupant.close();
+    }
   });
 });

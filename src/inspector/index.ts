@@ -3,7 +3,7 @@ import { watch, type FSWatcher } from "node:fs";
 import type { Dispatcher } from "undici";
 import type { ListenerEvent } from "../listen/listener.js";
 import type { Signer } from "../webhook/sign.js";
-import { startInspectorServer } from "./server.js";
+import { type InspectorServer, startInspectorServer } from "./server.js";
 import { JournalStore } from "./store.js";
 
 export interface InspectorOptions {
@@ -42,15 +42,24 @@ export async function startInspector(o: InspectorOptions): Promise<Inspector> {
   const token = LOOPBACK.has(host) ? null : randomBytes(16).toString("hex");
   const store = new JournalStore(o.journalPath, o.ringSize !== undefined ? { ringSize: o.ringSize } : {});
   await store.open();
+  let server: InspectorServer;
+  try {
+    server = await startInspectorServer({
+      store, host, port: o.port ?? 0, signer: o.signer ?? null, toleranceSeconds: o.toleranceSeconds ?? 300, targets: o.targets ?? [],
+      fixturesDir: o.fixturesDir, token, mode: o.mode, now: o.now ?? Date.now, ...(o.dispatcher && { dispatcher: o.dispatcher }),
+    });
+  } catch (error) {
+    // A port in use must not leave the journal open: the caller tries another port, or the process ends.
+    await store.close();
+    throw error;
+  }
+  // Watched only once the server is up: a watcher left behind by a failed start keeps the process alive.
   let watcher: FSWatcher | null = null;
   if (o.mode === "journal") {
     watcher = watch(o.journalPath, () => store.refresh());
     watcher.on("error", () => {});
+    store.refresh(); // what was written while the server started
   }
-  const server = await startInspectorServer({
-    store, host, port: o.port ?? 0, signer: o.signer ?? null, toleranceSeconds: o.toleranceSeconds ?? 300, targets: o.targets ?? [],
-    fixturesDir: o.fixturesDir, token, mode: o.mode, now: o.now ?? Date.now, ...(o.dispatcher && { dispatcher: o.dispatcher }),
-  });
   return {
     url: server.url, port: server.port, token,
     onListenerEvent: (event) => {
