@@ -9,7 +9,7 @@ import { buildEvent } from "../src/recall/build.js";
 import { formatBody } from "../src/recall/body-format.js";
 import { generateSecret } from "../src/webhook/secret.js";
 import { Signer } from "../src/webhook/sign.js";
-import { type Child, launchBrowser, spawnReady } from "./helpers/browser.js";
+import { type Child, launchBrowser, spawnReady, startRelay } from "./helpers/browser.js";
 import { post } from "./helpers/listen.js";
 import { type Receiver, startReceiver } from "./helpers/receiver.js";
 
@@ -218,22 +218,27 @@ describe("inspect over a journal another listen writes", () => {
     const journal = join(dir, "j.jsonl");
     const listen = await spawnReady(["listen", "--json", "--port", "0", "--inspect", "0", "--secret", secret, "--save", journal]);
     let inspector = await spawnReady(["inspect", journal, "--port", "0", "--json"]);
-    const port = new URL(inspector.ready.inspect_url).port;
-    const { page, problems } = await open(inspector.ready.inspect_url);
+    // The page's address outlives the first inspector: the second one starts on a free port of its own.
+    const relay = await startRelay();
+    relay.to(inspector.ready.inspect_url);
+    const { page, problems } = await open(relay.url);
     try {
       const local = String(listen.ready["local_url"]);
       assert.equal(await send(local, "bot.joining_call", "msg_gap_0"), 204);
       await page.locator('[data-msg="msg_gap_0"]').waitFor();
+      relay.to(null);
       await inspector.stop();
       await page.locator("#conn", { hasText: "reconnecting" }).waitFor();
       for (const n of [1, 2, 3]) assert.equal(await send(local, "bot.in_waiting_room", `msg_gap_${n}`), 204);
-      inspector = await spawnReady(["inspect", journal, "--port", port, "--json"]);
+      inspector = await spawnReady(["inspect", journal, "--port", "0", "--json"]);
+      relay.to(inspector.ready.inspect_url);
       await page.locator('[data-msg="msg_gap_3"]').waitFor();
       for (const n of [0, 1, 2, 3]) assert.equal(await page.locator(`[data-msg="msg_gap_${n}"]`).count(), 1, `msg_gap_${n} once`);
       assert.equal(await page.locator("#list .row").count(), 4);
       assert.deepEqual(problems.filter((p) => !p.startsWith("pageerror")), []);
     } finally {
       await page.close();
+      await relay.close();
       await inspector.stop();
       await listen.stop();
     }

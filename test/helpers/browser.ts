@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
 import { type Browser, chromium } from "playwright-core";
 import { BIN, ROOT } from "./cli.js";
 import { cleanEnv, onLines } from "./listen.js";
@@ -45,4 +47,42 @@ export function spawnReady(args: readonly string[], cwd = ROOT): Promise<Child> 
     });
     void exit.then((code) => reject(new Error(`${args.join(" ")} exited (${code}) before ready: ${stderr}`)));
   });
+}
+
+export interface Relay {
+  readonly url: string;
+  /** The inspector behind the relay from now on (its URL), or none. */
+  to(target: string | null): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A fixed address in front of an inspector that is replaced: the page keeps its origin while one
+ * inspector process stops and another starts on a port of its own. (Restarting on the old port
+ * races every other process on the machine for it.) With nothing behind it, or when the inspector
+ * behind it goes away, the relay cuts the connection: a network error, on which EventSource retries.
+ */
+export async function startRelay(): Promise<Relay> {
+  let target: URL | null = null;
+  const server = createServer((req, res) => {
+    const behind = target;
+    if (behind === null) return void req.socket.destroy();
+    const headers = { ...req.headers, host: behind.host, ...(req.headers.origin !== undefined && { origin: behind.origin }) };
+    const upstream = request(new URL(req.url ?? "/", behind), { method: req.method, headers, agent: false }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+      answer.on("close", () => { if (!answer.complete) res.destroy(); });
+    });
+    upstream.on("error", () => req.socket.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    to: (url) => { target = url === null ? null : new URL(url); },
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
 }
