@@ -29,6 +29,8 @@ export type ErrorCode =
   | "E_JOURNAL_PARENT_NOT_FOLDER"
   | "E_JOURNAL_NOT_WRITABLE"
   | "E_CHECK_UNKNOWN"
+  /** A meeting script that cannot be streamed (src/realtime/script-parse.ts). */
+  | "E_SCRIPT"
   | InspectorErrorCode;
 
 /**
