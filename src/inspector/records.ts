@@ -1,6 +1,6 @@
 import type { DeliveryRecord, ForwardRecord } from "../deliveries/journal.js";
 import type { ListenerEvent } from "../listen/listener.js";
-import { listenerRecord } from "../output/listen.js";
+import { eventRecordFields, listenerRecord } from "../output/listen.js";
 import type { ParsedEvent } from "../recall/types.js";
 
 // The inspector's stream carries listen --json's records (design.md §3): one schema, so
@@ -8,12 +8,11 @@ import type { ParsedEvent } from "../recall/types.js";
 // records here; the fields only the live listener knows (its answer) fall back to what it answers by default.
 
 /** listen --json's `event` record for a journaled delivery; `outOfOrderAfter` comes from the inspector's own timeline. */
-export function deliveryRecord(d: DeliveryRecord, p: ParsedEvent, outOfOrderAfter: string | null): Record<string, unknown> {
-  return {
-    type: "event", seq: d.seq, id: d.id, event: p.event, bot_id: p.botId, code: p.code, sub_code: p.subCode, sub_code_description: p.subCodeDescription,
-    known: p.info !== null, verified: d.verified, scheme: d.scheme, duplicate: d.duplicate, out_of_order: outOfOrderAfter !== null,
-    out_of_order_after: outOfOrderAfter, status: 204, path: d.path, received_at: d.received_at, forward_to: d.forward_to,
-  };
+export function deliveryRecord(d: DeliveryRecord, parsed: ParsedEvent, outOfOrderAfter: string | null): Record<string, unknown> {
+  return eventRecordFields({
+    seq: d.seq, id: d.id, parsed, verified: d.verified, scheme: d.scheme, duplicate: d.duplicate, outOfOrderAfter, status: 204, path: d.path,
+    receivedAt: d.received_at, forwardTo: d.forward_to,
+  });
 }
 
 /** listen --json's `forward` record for a journaled forward attempt. */
