@@ -5,13 +5,16 @@ import { spawn, spawnSync } from "node:child_process";
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { BIN, ROOT, load, makePool, median, percentile, rssMiB, startBare, startChild, timeRun } from "./bench-lib.mjs";
+import { BIN, PAGE, ROOT, load, makePool, median, percentile, rssMiB, startBare, startChild, timeRun } from "./bench-lib.mjs";
 
 const CONNECTIONS = 32;
 const WARMUP_S = 1;
 const MEASURE_S = 4;
 const ROUNDS = 3;
 const STARTUP_RUNS = 15;
+// `node scripts/bench.mjs inspector`: a quick look at one figure, the listener with the inspector and
+// a page attached, in one round beside the bare server and the plain listener; writes no results file.
+const INSPECTOR_ONLY = process.argv[2] === "inspector";
 
 const { generateSecret } = await import("../dist/webhook/secret.js");
 const SECRET = generateSecret();
@@ -28,29 +31,37 @@ try {
   log("signing 200k deliveries...");
   const pool = await makePool(200_000, SECRET);
   await throughput(pool);
-  await latency(pool);
-  startup();
-  await memory(pool);
-  await senders(pool);
+  if (!INSPECTOR_ONLY) {
+    await latency(pool);
+    startup();
+    await memory(pool);
+    await senders(pool);
+  }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
 printTable();
+if (INSPECTOR_ONLY) process.exit(0);
 mkdirSync(join(ROOT, "bench-results"), { recursive: true });
 writeFileSync(join(ROOT, "bench-results", "latest.json"), `${JSON.stringify({ ...results, table: rows }, null, 2)}\n`);
 log("\nwritten to bench-results/latest.json");
 
-/** Listener (verify + journal, then also forwarding) against the bare server, under the same signed load. */
+/**
+ * Listener (verify + journal, then also forwarding, then with the inspector and one page reading its
+ * stream) against the bare server, under the same signed load.
+ */
 async function throughput(pool) {
   const bare = await startBare();
   const sink = await startBare();
-  const best = { bare: null, listener: null, forward: null };
+  const best = { bare: null, listener: null, forward: null, inspect: null };
+  const rounds = INSPECTOR_ONLY ? 1 : ROUNDS;
   try {
-    for (let round = 1; round <= ROUNDS; round += 1) {
-      log(`throughput, round ${round}/${ROUNDS}: bare, listener, listener --forward-to`);
+    for (let round = 1; round <= rounds; round += 1) {
+      log(`throughput, round ${round}/${rounds}: bare, listener,${INSPECTOR_ONLY ? "" : " listener --forward-to,"} listener --inspect with a page`);
       keepBest(best, "bare", await measured(bare.url, pool));
       keepBest(best, "listener", await withListener(pool, `tp-${round}`, [], (url) => measured(url, pool)));
-      keepBest(best, "forward", await withListener(pool, `fw-${round}`, ["--forward-to", sink.url], (url) => measured(url, pool)));
+      if (!INSPECTOR_ONLY) keepBest(best, "forward", await withListener(pool, `fw-${round}`, ["--forward-to", sink.url], (url) => measured(url, pool)));
+      keepBest(best, "inspect", pageSawAll(await withListener(pool, `in-${round}`, ["--inspect", "0"], (url, proc) => withPage(url, proc, pool))));
     }
   } finally {
     await Promise.all([bare.stop(), sink.stop()]);
@@ -58,9 +69,49 @@ async function throughput(pool) {
   results.figures.throughput = best;
   const ratio = best.listener.rate / best.bare.rate;
   row("listener throughput / bare", fmt(ratio, 2), `${rate(best.listener.rate)} vs ${rate(best.bare.rate)} req/s`, ">= 0.60", ratio >= 0.6, best.listener);
-  const fwd = best.forward.rate / best.bare.rate;
-  row("  with --forward-to a bare sink", fmt(fwd, 2), `${rate(best.forward.rate)} req/s, ${best.forward.forwarded} forwarded ok`, "(reported)", null, best.forward);
+  if (best.forward) {
+    const fwd = best.forward.rate / best.bare.rate;
+    row("  with --forward-to a bare sink", fmt(fwd, 2), `${rate(best.forward.rate)} req/s, ${best.forward.forwarded} forwarded ok`, "(reported)", null, best.forward);
+  }
+  const inspect = best.inspect.rate / best.bare.rate;
+  const drop = 1 - inspect / ratio;
+  row("  with --inspect and a page attached", fmt(inspect, 2), `${rate(best.inspect.rate)} req/s, ${fmt(Math.abs(drop) * 100, 1)}% ${drop >= 0 ? "below" : "above"} the plain listener's ratio; the page got ${best.inspect.page.events} records (${best.inspect.page.reconnects} reconnects)`, "drop <= 10%", drop <= 0.1, best.inspect);
   row("  latency under that load, p50/p99", `${fmt(best.listener.p50, 0)} / ${fmt(best.listener.p99, 0)} ms`, `bare ${fmt(best.bare.p50, 0)} / ${fmt(best.bare.p99, 0)} ms, ${CONNECTIONS} connections`, "(reported)", null);
+}
+
+/**
+ * The measured load with one page attached to the inspector (scripts/bench-page.mjs, a process of its
+ * own that reads the stream as the page's EventSource does), and what the page received: every
+ * delivery of the load, warm-up included.
+ */
+async function withPage(url, proc, pool) {
+  const ready = await proc.ready;
+  const page = startChild([PAGE, ready.inspect_url], { name: "page", ipc: true });
+  try {
+    await page.ready;
+    const warm = await load(url, pool, { connections: CONNECTIONS, duration: WARMUP_S });
+    const run = await load(url, pool, { connections: CONNECTIONS, duration: MEASURE_S });
+    const sent = warm.ok + run.ok;
+    const received = await new Promise((resolve) => {
+      // A page that never catches up makes the figure invalid, not the bench endless.
+      const cap = setTimeout(() => resolve(null), 60_000);
+      page.child.once("message", (counts) => { clearTimeout(cap); resolve(counts); });
+      page.child.send({ until: sent });
+    });
+    return { ...run, sent, page: received ?? { events: null, doubled: null, reconnects: null } };
+  } finally {
+    await page.stop("SIGTERM");
+  }
+}
+
+/**
+ * The inspector's figure counts only if its page saw every delivery answered 2xx, each once. (The
+ * listener may take a few more, in flight when autocannon stopped: the page is not waited for those.)
+ */
+function pageSawAll(run) {
+  const ok = run.page.events !== null && run.page.events >= run.sent && run.page.events <= run.deliveries && run.page.doubled === 0;
+  if (!ok) results.notes.push(`inspector page: ${run.page.events ?? "not all"} delivery records of ${run.deliveries} (${run.sent} answered 2xx), ${run.page.doubled ?? "?"} doubled`);
+  return { ...run, valid: run.valid && ok };
 }
 
 /** The latency one delivery sees, listener minus bare, with one request at a time (no queueing). */
@@ -230,7 +281,7 @@ function row(figure, measured, detail, goal, pass, run) {
 }
 
 function printTable() {
-  const widths = [36, 12, 8, 8];
+  const widths = [36, 12, 11, 8];
   const line = (r) => `${r.figure.padEnd(widths[0])} ${r.measured.padStart(widths[1])}  ${r.goal.padEnd(widths[2])}  ${r.verdict.padEnd(widths[3])} ${r.detail}`;
   const out = [
     "",

@@ -67,5 +67,9 @@ export type {
   ApiRecord, Emulator, EmulatorDelivery, EmulatorOptions,
 } from "./emulate/emulator.js";
 
+// The inspector: the page and its JSON/SSE API over a journal (hand it a listener's events for live updates).
+export { startInspector } from "./inspector/index.js";
+export type { Inspector, InspectorOptions } from "./inspector/index.js";
+
 // Errors, with stable codes.
 export { type ErrorCode, RecallHooksError, UsageError, isRecallHooksError } from "./errors.js";

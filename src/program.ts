@@ -16,6 +16,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Declare>>> = {
   emulate: async () => (await import("./commands/emulate.js")).emulateCommand,
   sign: async () => (await import("./commands/sign.js")).signCommand,
   verify: async () => (await import("./commands/verify.js")).verifyCommand,
+  inspect: async () => (await import("./commands/inspect.js")).inspectCommand,
   events: async () => (await import("./commands/events.js")).eventsCommand,
   secret: async () => (await import("./commands/events.js")).secretCommand,
   check: async () => (await import("./commands/check.js")).checkCommand,
