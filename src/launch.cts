@@ -28,7 +28,8 @@ function launch(): void {
     require(BUNDLE);
     return;
   }
-  const nodeModule = require("node:module") as ModuleWithCache;
+  // node:module is asked only where it may have the cache: loading it costs Node 20 about 2 ms.
+  const nodeModule = major >= 22 ? (require("node:module") as ModuleWithCache) : {};
   if (typeof nodeModule.enableCompileCache === "function") {
     nodeModule.enableCompileCache();
     require(BUNDLE);
@@ -36,6 +37,8 @@ function launch(): void {
   }
   if (!runCached()) require(BUNDLE);
 }
+
+const major = Number(process.versions.node.split(".")[0]);
 
 /** Node 20: compiles the bundle with V8's code cache. False when that cannot be done here. */
 function runCached(): boolean {
@@ -78,11 +81,17 @@ function runCached(): boolean {
 function cacheDir(): string | null {
   const uid = typeof process.getuid === "function" ? process.getuid() : null;
   if (uid === null) return null;
-  const dir = path.join(require("node:os").tmpdir() as string, `recall-hooks-compile-cache-${uid}`);
+  // os.tmpdir() on POSIX (where getuid exists), without loading node:os.
+  const env = process.env;
+  const tmp = (env["TMPDIR"] || env["TMP"] || env["TEMP"] || "/tmp").replace(/(.)\/+$/, "$1");
+  const dir = path.join(tmp, `recall-hooks-compile-cache-${uid}`);
   try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const stat = fs.statSync(dir);
-    return stat.uid === uid && (stat.mode & 0o022) === 0 ? dir : null;
+    let stat = fs.statSync(dir, { throwIfNoEntry: false });
+    if (stat === undefined) {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      stat = fs.statSync(dir);
+    }
+    return stat.isDirectory() && stat.uid === uid && (stat.mode & 0o022) === 0 ? dir : null;
   } catch {
     return null;
   }
