@@ -19,7 +19,14 @@ const BUNDLE = path.join(__dirname, "bundle", "cli.cjs");
 type ModuleWithCache = { enableCompileCache?: (dir?: string) => unknown };
 
 function launch(): void {
-  if (process.argv.includes("--debug")) {
+  const args = process.argv.slice(2);
+  // Asked by scripts and health checks: answered before the bundle is even read, as src/cli.ts does.
+  if (args.length === 1 && (args[0] === "--version" || args[0] === "-V" || args[0] === "-v")) {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as { version: string };
+    process.stdout.write(`${pkg.version}\n`);
+    return;
+  }
+  if (args.includes("--debug")) {
     process.setSourceMapsEnabled(true);
     require(BUNDLE);
     return;
@@ -49,7 +56,8 @@ function runCached(): boolean {
   let cacheFile: string;
   try {
     const stat = fs.statSync(BUNDLE);
-    source = fs.readFileSync(BUNDLE, "utf8");
+    // esbuild writes ASCII (its default charset), so latin1 reads it without UTF-8 decoding.
+    source = fs.readFileSync(BUNDLE, "latin1");
     cacheFile = path.join(dir, `${process.version}-${process.arch}-${stat.size}-${Math.trunc(stat.mtimeMs)}.v8cache`);
   } catch {
     return false;
