@@ -27,7 +27,9 @@ export type ErrorCode =
   | "E_JOURNAL_IS_FOLDER"
   | "E_JOURNAL_PARENT_NOT_FOLDER"
   | "E_JOURNAL_NOT_WRITABLE"
-  | "E_CHECK_UNKNOWN";
+  | "E_CHECK_UNKNOWN"
+  /** A meeting script that cannot be streamed (src/realtime/script-parse.ts). */
+  | "E_SCRIPT";
 
 
 export type ErrorDetails = Readonly<Record<string, string | number | boolean | null | readonly string[]>>;

@@ -30,9 +30,26 @@ export type { ReplayEntry, ReplayOptions, ReplaySelection } from "./simulate/rep
 export { readInputs as readReplayInputs } from "./deliveries/replay-inputs.js";
 export type { DeliveryRecord, RunReport, RunSummary } from "./simulate/report.js";
 
+// Real-time endpoints: meeting scripts, their frames, and the stream simulate drives (simulate({ realtimeTo })).
+export { DEFAULT_SCRIPT_TEXT, ScriptError, meetingScript } from "./realtime/script.js";
+export type { MeetingScript, ScriptAction, ScriptActionType, ScriptParticipant, ScriptUtterance } from "./realtime/script.js";
+export { parseScript } from "./realtime/script-parse.js";
+export { RAW_MEDIA_EVENTS, expandScript } from "./realtime/frames.js";
+export type { ExpandOptions, Frame, FrameSpec, RawAudio } from "./realtime/frames.js";
+export { FrameBodies, streamIdentity } from "./realtime/bodies.js";
+export type { StreamIdentity } from "./realtime/bodies.js";
+export { RealtimeStream } from "./realtime/stream.js";
+export type { RealtimeStreamOptions } from "./realtime/stream.js";
+export { WEBHOOK_RETRY, WEBSOCKET_RECONNECT } from "./realtime/endpoint.js";
+export type { EndpointSummary, RealtimeEvent, Transport } from "./realtime/endpoint.js";
+export { signedUpgradeHeaders } from "./realtime/ws-sender.js";
+export type { BotRealtime, RealtimeOptions } from "./realtime/simulate-realtime.js";
+export { pcmChunk, solidPng, SAMPLE_RATE } from "./realtime/media.js";
+
 // The listener: verify, journal, forward; for a test suite that wants a real receiver.
 export { startListener } from "./listen/listener.js";
 export type { AcceptedDelivery, Listener, ListenerEvent, ListenerOptions } from "./listen/listener.js";
+export type { ReceivedFrame, SocketChange } from "./listen/websocket.js";
 export type { ForwardRoute } from "./listen/forwarder.js";
 export type { ListenSummary } from "./listen/stats.js";
 

@@ -131,9 +131,16 @@ describe("recall-hooks (foundation, the built binary)", () => {
 
   it("events --json holds the catalog; events bot.fatal lists sub codes", async () => {
     const all = await runCli(["events", "--json"]);
-    const catalog = JSON.parse(all.stdout) as { events: { name: string }[]; sub_codes: { subCode: string }[] };
+    const catalog = JSON.parse(all.stdout) as { events: { name: string }[]; sub_codes: { sub_code: string }[] };
     assert.ok(catalog.events.some((e) => e.name === "bot.status_change"));
-    assert.ok(catalog.sub_codes.some((s) => s.subCode === "zoom_local_recording_request_denied_by_host"));
+    assert.ok(catalog.sub_codes.some((s) => s.sub_code === "zoom_local_recording_request_denied_by_host"));
+    // Every key of every record is snake_case, as in every other --json document.
+    const keys = (value: unknown): string[] => (value === null || typeof value !== "object" ? []
+      : Array.isArray(value) ? value.flatMap(keys) : Object.entries(value).flatMap(([k, v]) => [k, ...keys(v)]));
+    for (const args of [["events", "--json"], ["events", "bot.fatal", "--json"], ["events", "fatal", "--json"], ["events", "bot.*", "--json"], ["simulate", "lifecycle", "--list", "--json"]]) {
+      const camel = keys(JSON.parse((await runCli(args)).stdout)).filter((k) => /[A-Z]/.test(k));
+      assert.deepEqual(camel, [], args.join(" "));
+    }
     const fatal = await runCli(["events", "bot.fatal"]);
     assert.equal(fatal.code, 0);
     assert.match(fatal.stdout, /meeting_not_found/);

@@ -75,6 +75,31 @@ describe("listen with a tunnel (fake provider)", () => {
   });
 });
 
+describe("listen for people (a terminal on stdout)", () => {
+  it("prints each delivery and the summary on stdout, the chatter on stderr", async () => {
+    const t = testContext();
+    Object.assign(t.stdout, { isTTY: true });
+    let out = "";
+    let err = "";
+    t.stdout.on("data", (c: Buffer) => { out += c.toString(); });
+    t.stderr.on("data", (c: Buffer) => { err += c.toString(); });
+    const running = runListen({ ...options, json: false, tunnel: "none" }, t.ctx, {});
+    await until(() => /listening on (http:\S+)/.test(err));
+    const url = /listening on (http:\S+)/.exec(err)![1]!;
+    const body = JSON.stringify({ event: "bot.done", data: { bot: { id: "8ef3d462-0000-4000-8000-000000000000", metadata: {} }, data: { code: "done", sub_code: null, updated_at: new Date().toISOString() } } });
+    assert.equal((await post(url, {}, body)).status, 204);
+    await until(() => out.includes("bot.done"));
+    t.stop();
+    assert.equal(await running, 130);
+    // The data (deliveries, then the summary) is on stdout, so `listen > run.txt` keeps it all.
+    assert.match(out, /-->\s+bot\.done/);
+    assert.match(out, /^Summary$/m);
+    assert.match(out, /deliveries\s+1/);
+    assert.doesNotMatch(err, /Summary|deliveries\s+1/);
+    assert.match(err, /Stopping: finishing requests under way/);
+  });
+});
+
 describe("TunnelKeeper", () => {
   it("retries a failed tunnel with backoff and reports each state", async () => {
     const provider = fakeProvider("https://up.example.test", [new Error("no network"), new Error("still none")]);

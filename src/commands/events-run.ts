@@ -2,19 +2,20 @@ import { UsageError } from "../errors.js";
 import { BOT_CODES, EVENTS, SUB_CODES, eventsMatching, findCode, findEvent, subCodesFor, subCodesOfEvent } from "../recall/catalog.js";
 import { TRANSITIONS } from "../recall/lifecycle.js";
 import { renderEventTable, renderSubCodes } from "../output/catalog.js";
+import { catalogRecord, codeRecord, eventsRecord } from "../output/records.js";
 import { type CommandContext, reporterFor } from "./context.js";
 
 export async function runEvents(name: string | undefined, options: { json?: boolean }, ctx: CommandContext): Promise<number> {
   const reporter = await reporterFor(ctx, options.json === true);
   if (name === undefined) {
-    if (reporter.json) reporter.record({ events: EVENTS, codes: BOT_CODES, sub_codes: SUB_CODES, transitions: TRANSITIONS });
+    if (reporter.json) reporter.record(catalogRecord({ events: EVENTS, codes: BOT_CODES, subCodes: SUB_CODES, transitions: TRANSITIONS }));
     else for (const line of renderEventTable(EVENTS, reporter.out)) reporter.data(line);
     return 0;
   }
   const event = findEvent(name);
   if (event) {
     const subCodes = subCodesOfEvent(event);
-    if (reporter.json) reporter.record({ event, sub_codes: subCodes });
+    if (reporter.json) reporter.record(eventsRecord([event], subCodes));
     else {
       for (const line of renderEventTable([event], reporter.out)) reporter.data(line);
       if (subCodes.length > 0) for (const line of renderSubCodes(subCodes, reporter.out)) reporter.data(line);
@@ -24,7 +25,7 @@ export async function runEvents(name: string | undefined, options: { json?: bool
   if (name.includes("*")) {
     const matched = eventsMatching(name);
     if (matched.length === 0) throw new UsageError(`No event type matches "${name}": run \`recall-hooks events\` for the list.`);
-    if (reporter.json) reporter.record({ events: matched });
+    if (reporter.json) reporter.record(eventsRecord(matched));
     else for (const line of renderEventTable(matched, reporter.out)) reporter.data(line);
     return 0;
   }
@@ -34,7 +35,7 @@ export async function runEvents(name: string | undefined, options: { json?: bool
   if (!code && subCodes.length === 0) {
     throw new UsageError(`"${name}" is not an event type, status code or sub code Recall documents: run \`recall-hooks events\` for the list.`);
   }
-  if (reporter.json) reporter.record({ code: code ?? null, sub_codes: code ? ofCode : subCodes });
+  if (reporter.json) reporter.record(codeRecord(code ?? null, code ? ofCode : subCodes));
   else {
     if (code) reporter.data(`${reporter.out.bold(code.code)}  ${code.description}${code.basis === "documented" ? "" : reporter.out.dim(` (${code.basis})`)}`);
     const list = code ? ofCode : subCodes;

@@ -7,6 +7,7 @@ import type { ListenSummary } from "../listen/stats.js";
 import { ngrokProvider } from "../listen/ngrok.js";
 import { type TunnelEvent, TunnelKeeper, type TunnelProvider } from "../listen/tunnel.js";
 import { listenerPrinter, renderSummary, renderTunnel } from "../output/listen.js";
+import { listenSummaryRecord, readyRecord, tunnelRecord } from "../output/records.js";
 import type { Reporter } from "../output/reporter.js";
 import { describeUnmatchedPatterns, splitPatterns } from "../recall/catalog.js";
 import { maskSecret } from "../webhook/secret.js";
@@ -82,7 +83,7 @@ export async function runListen(options: ListenCommandOptions, ctx: CommandConte
     await tunnel?.close();
     summary = await listener.close();
   }
-  if (reporter.json) reporter.record({ type: "summary", ...snake(summary) });
+  if (reporter.json) reporter.record(listenSummaryRecord(summary));
   else for (const line of renderSummary(summary, reporter.out)) reporter.data(line);
   await reporter.flush();
   return 130;
@@ -138,11 +139,21 @@ async function start(options: ListenCommandOptions, parts: StartParts): Promise<
 /** `<url>` or `<glob>=<url>`. */
 export function parseRoutes(values: readonly string[]): ForwardRoute[] {
   return values.map((value) => {
-    if (/^https?:\/\//i.test(value)) return { pattern: null, url: parseUrl(value, "--forward-to") };
+    if (/^(https?|wss?):\/\//i.test(value)) return { pattern: null, url: forwardUrl(value) };
     const at = value.indexOf("=");
     if (at <= 0) throw new UsageError(`--forward-to takes <url> or '<event glob>=<url>', not "${value}": for example --forward-to 'bot.*=http://localhost:3000/hooks'.`);
-    return { pattern: value.slice(0, at).trim(), url: parseUrl(value.slice(at + 1).trim(), "--forward-to") };
+    return { pattern: value.slice(0, at).trim(), url: forwardUrl(value.slice(at + 1).trim()) };
   });
+}
+
+/** http(s):// takes the POSTs; ws(s):// takes the WebSocket frames, relayed byte for byte. */
+function forwardUrl(value: string): URL {
+  if (!/^wss?:\/\//i.test(value)) return parseUrl(value, "--forward-to");
+  try {
+    return new URL(value);
+  } catch {
+    throw new UsageError(`--forward-to takes a full URL such as ws://localhost:3000/realtime, not "${value}".`);
+  }
 }
 
 function chooseTunnel(options: ListenCommandOptions, deps: ListenDeps, warn: (warning: string) => void): TunnelProvider | null {
@@ -163,7 +174,7 @@ function chooseTunnel(options: ListenCommandOptions, deps: ListenDeps, warn: (wa
 }
 
 function reportTunnel(event: TunnelEvent, reporter: Reporter): void {
-  if (reporter.json) reporter.record({ type: "tunnel", state: event.state, url: event.url, error: event.error, retry_in_ms: event.retryInMs });
+  if (reporter.json) reporter.record(tunnelRecord(event));
   else reporter.info(renderTunnel(event, reporter.err));
 }
 
@@ -179,10 +190,10 @@ interface Announcement {
 function announce(listener: Listener, a: Announcement, reporter: Reporter): void {
   const forwardTo = a.routes.map((r) => (r.pattern ? `${r.pattern}=${r.url.href}` : r.url.href));
   if (reporter.json) {
-    reporter.record({ type: "ready", local_url: listener.url, public_url: a.publicUrl, verify: a.verifying, journal: listener.journalPath, forward_to: forwardTo, events: a.events });
+    reporter.record(readyRecord({ localUrl: listener.url, publicUrl: a.publicUrl, verify: a.verifying, journal: listener.journalPath, forwardTo, events: a.events }));
   }
   const s = reporter.err;
-  const lines = [`${s.bold("recall-hooks")} listening on ${s.cyan(listener.url)} ${s.dim("(POST to any path)")}`];
+  const lines = [`${s.bold("recall-hooks")} listening on ${s.cyan(listener.url)} ${s.dim("(POST or WebSocket, any path)")}`];
   if (a.publicUrl) {
     lines.push(`  public URL   ${s.cyan(a.publicUrl)}`);
     lines.push(`               paste it in Recall's dashboard: Webhooks > Add Endpoint, at https://<region>.recall.ai/dashboard/webhooks/ (us-east-1, us-west-2, eu-central-1, ap-northeast-1)`);
@@ -199,8 +210,4 @@ function announce(listener: Listener, a: Announcement, reporter: Reporter): void
     const loud = a.publicUrl !== null ? " Your public URL is open: anyone who has it can post fake events." : "";
     reporter.warn(`No secret: every delivery is accepted and marked unverified. Pass --secret or set RECALL_WEBHOOK_SECRET (Recall: Developers > API Keys & Secrets).${loud}`);
   }
-}
-
-function snake(summary: object): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(summary).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
 }

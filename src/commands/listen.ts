@@ -16,7 +16,7 @@ export function listenCommand(ctx: CommandContext): Command {
     .option("--domain <domain>", "a static ngrok domain, so Recall's dashboard URL never changes")
     .option("--ngrok-server-addr <host:port>", "advanced: the ngrok ingress to dial (ngrok's server_addr), for a custom ngrok ingress")
     .option("--public-url <url>", "the public URL of a tunnel you run yourself (printed for Recall's dashboard)")
-    .option("-f, --forward-to <url>", "forward to your app: <url>, or '<event glob>=<url>'; repeatable", collect)
+    .option("-f, --forward-to <url>", "forward to your app: <url>, or '<event glob>=<url>'; ws:// relays WebSocket frames; repeatable", collect)
     .option("--resend-owed-to <url>", "send forwards an earlier run still owes to targets no longer configured to this URL instead")
     .option("-e, --events <globs>", "only report and forward these event types (bot.*,recording.done); all are journaled", collect)
     .option("--save <file>", "the journal (JSONL) to append every accepted delivery to", ".recall-hooks/journal.jsonl")
@@ -30,13 +30,15 @@ export function listenCommand(ctx: CommandContext): Command {
     .addOption(jsonOption().conflicts("pretty"))
     .option("--pretty", "human output even when stdout is not a terminal")
     .addHelpText("after", `
-Without --json, output is NDJSON when stdout is not a terminal (records: ready, event, forward, tunnel, summary).
+Without --json, output is NDJSON when stdout is not a terminal (records: ready, event, forward, tunnel, frame, socket, summary).
+WebSocket upgrades are accepted on any path (Recall's real-time WebSocket endpoints): verified over an empty body, every frame journaled.
 
 Examples:
   $ recall-hooks listen --secret whsec_... --forward-to http://localhost:3000/webhooks/recall
   $ NGROK_AUTHTOKEN=... recall-hooks listen --domain my-app.ngrok-free.app
   $ recall-hooks listen -f 'bot.*=http://localhost:3000/hooks/bot' -f 'recording.*=http://localhost:3000/hooks/media'
-  $ recall-hooks listen --json | jq 'select(.type=="event")'`)
+  $ recall-hooks listen --json | jq 'select(.type=="event")'
+  $ recall-hooks listen --secret whsec_... --forward-to ws://localhost:3000/realtime   real-time WebSocket frames to your app`)
     .action(async (options: ListenCommandOptions) => {
       const { runListen } = await import("./listen-run.js");
       ctx.exitCode = await runListen(options, ctx);

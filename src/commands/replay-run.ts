@@ -29,6 +29,10 @@ export interface ReplayCommandOptions {
 export async function runReplay(inputs: readonly string[], options: ReplayCommandOptions, ctx: CommandContext): Promise<number> {
   const reporter = await reporterFor(ctx, options.json === true);
   if (options.to === undefined) throw new UsageError("replay needs --to <url>: for example --to http://localhost:3000/webhooks/recall.");
+  if (/^wss?:\/\//i.test(options.to)) {
+    const { runFrameReplay } = await import("./replay-frames-run.js");
+    return runFrameReplay(inputs, options, ctx, reporter);
+  }
   const url = parseUrl(options.to, "--to");
   if (options.speed !== 1 && !options.realtime && options.retries === 0) {
     throw new UsageError("--speed divides the waits of --realtime and --retries, and this run has neither: drop --speed, or add --retries <n> or --realtime.");

@@ -2,6 +2,7 @@ import { isRecallHooksError, UsageError } from "../errors.js";
 import { type BodyFormat, DEFAULT_BODY_FORMAT } from "../recall/body-format.js";
 import { buildEvent, newMessageId, SAMPLE_METADATA, serializeEvent } from "../recall/build.js";
 import { checkSubCode, findEvent } from "../recall/catalog.js";
+import { signedRecord } from "../output/records.js";
 import { renderCurl, renderHttp, renderSignedHeaders } from "../output/request.js";
 import type { DeliveryResult } from "../webhook/deliver.js";
 import { type SignedRequest, Signer, unixSeconds } from "../webhook/sign.js";
@@ -47,8 +48,8 @@ export async function runSign(file: string | undefined, options: SignCommandOpti
   // With --send: the request as asked (--format), then the answer; JSON is one document of both.
   if (options.format !== undefined && format !== "json") printSigned(signed, format, target, reporter);
   // Loaded only for --send: plain `sign` starts faster without them (npm run bench).
-  const [{ createDispatcher, deliver, hintFor }, { renderDeliveryResult }, { roundMs }] = await Promise.all([
-    import("../webhook/deliver.js"), import("../output/delivery.js"), import("../output/format.js"),
+  const [{ createDispatcher, deliver, hintFor }, { renderDeliveryResult }] = await Promise.all([
+    import("../webhook/deliver.js"), import("../output/delivery.js"),
   ]);
   const dispatcher = await createDispatcher(ctx.env, { connections: 1 });
   let result: DeliveryResult;
@@ -58,8 +59,7 @@ export async function runSign(file: string | undefined, options: SignCommandOpti
     await dispatcher.close();
   }
   if (reporter.json) {
-    const response = { url: target.href, status: result.status, ok: result.ok, latency_ms: roundMs(result.latencyMs), error: result.errorMessage, body: result.body };
-    reporter.record({ ...signedJson(signed), response });
+    reporter.record(signedRecord(signed, { url: target.href, result }));
   } else {
     for (const line of renderDeliveryResult({ id, url: target.href, result, hint: hintFor(result, target.href) }, reporter.out)) reporter.data(line);
   }
@@ -117,7 +117,7 @@ function checkSignSubCode(event: string, subCode: string, force: boolean): void 
 function printSigned(signed: SignedRequest, format: string, url: URL, reporter: Awaited<ReturnType<typeof reporterFor>>): void {
   switch (format) {
     case "json":
-      reporter.record(signedJson(signed));
+      reporter.record(signedRecord(signed));
       return;
     case "curl":
       reporter.data(renderCurl(signed, url));
@@ -131,6 +131,3 @@ function printSigned(signed: SignedRequest, format: string, url: URL, reporter: 
 }
 
 /** `sign --format json`: the request as signed; body is the exact signed string. */
-function signedJson(signed: SignedRequest): Record<string, unknown> {
-  return { id: signed.id, timestamp: signed.timestamp, signature: signed.signature, headers: signed.headers, body: signed.body };
-}

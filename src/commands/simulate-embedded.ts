@@ -8,6 +8,8 @@ import type { CommandContext } from "./context.js";
 import { interruptSignal, startReportPrinter } from "./delivery-report.js";
 import { requireSecret } from "./options.js";
 import type { SimulateOptions } from "../simulate/simulate.js";
+import type { BotRealtime } from "../realtime/simulate-realtime.js";
+import type { RealtimeRunPlan } from "./simulate-realtime.js";
 
 /**
  * `simulate lifecycle` with no --to: a listener in this process, on a free port, with a secret made
@@ -17,8 +19,12 @@ export interface EmbeddedRun {
   /** The simulate options but the target and the secret, which the embedded listener decides. */
   readonly library: Omit<SimulateOptions, "to" | "secret">;
   readonly secret: string | undefined;
-  /** The banner line for a run against this URL. */
-  readonly banner: (url: string) => string;
+  /** The banner line for a run against this URL; a real-time stream makes the lifecycle this long (at speed 1). */
+  readonly banner: (url: string, lifecycleMs: number | null) => string;
+  /** The real-time options, streaming into the embedded listener's WebSocket URL unless endpoints were given. */
+  readonly realtime: (wsUrl: string) => Promise<RealtimeRunPlan>;
+  /** Prints what each bot streamed; false when an endpoint missed frames. */
+  readonly reportRealtime: (bots: readonly BotRealtime[]) => Promise<boolean>;
 }
 
 export async function runEmbedded(run: EmbeddedRun, reporter: Reporter, ctx: CommandContext): Promise<number> {
@@ -28,19 +34,20 @@ export async function runEmbedded(run: EmbeddedRun, reporter: Reporter, ctx: Com
   const listener: Listener = await startListener({ port: 0, signer, journalPath: null, onEvent: listenerPrinter(reporter) });
   let closed = false;
   try {
-    if (!reporter.json) {
-      reporter.info(`Embedded listener on ${listener.url} (it verifies with a secret made for this run; --to <url> drives your own handler)`);
-      reporter.info(run.banner(listener.url));
-    }
+    if (!reporter.json) reporter.info(`Embedded listener on ${listener.url} (it verifies with a secret made for this run; --to <url> drives your own handler)`);
+    const realtime = await run.realtime(`${listener.url.replace(/^http/, "ws")}realtime`);
+    if (!reporter.json) reporter.info(run.banner(listener.url, realtime.lifecycleMs));
     // The listener prints what it receives; simulate prints only its failures, then the summary.
     const printer = await startReportPrinter(reporter, ctx, { url: listener.url, lanes: "bots", lines: "failures" });
     const report = await simulate({
-      ...run.library, to: listener.url, secret: signer, signal: interruptSignal(ctx),
+      ...run.library, ...realtime.options, to: listener.url, secret: signer, signal: interruptSignal(ctx),
       onDelivery: printer.onDelivery,
     });
     await listener.close();
     closed = true;
-    return printer.finish(report.summary);
+    const streamed = await run.reportRealtime(report.realtime);
+    const code = printer.finish(report.summary);
+    return code === 0 && !streamed ? 1 : code;
   } finally {
     if (!closed) await listener.close();
   }

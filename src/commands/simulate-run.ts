@@ -3,6 +3,7 @@ import { UsageError } from "../errors.js";
 import { durationMs, expandSubCodes, findScenario, listScenarios, scenarioSteps, withSubCode } from "../recall/scenarios.js";
 import type { Reporter } from "../output/reporter.js";
 import { formatMs } from "../output/format.js";
+import { scenarioListRecord } from "../output/records.js";
 import { type SimulateOptions, simulate } from "../simulate/simulate.js";
 import { poolSize } from "../simulate/engine.js";
 import { type CommandContext, reporterFor } from "./context.js";
@@ -30,6 +31,14 @@ export interface SimulateCommandOptions {
   keepGoing?: boolean;
   secret?: string;
   json?: boolean;
+  realtime?: boolean;
+  realtimeTo?: string[];
+  realtimeEvents?: string[];
+  script?: string;
+  partials?: boolean;
+  rawAudio?: "mixed" | "separate";
+  video?: boolean;
+  chunkMs: number;
 }
 
 export async function runSimulate(options: SimulateCommandOptions, ctx: CommandContext): Promise<number> {
@@ -39,19 +48,27 @@ export async function runSimulate(options: SimulateCommandOptions, ctx: CommandC
     return 0;
   }
   const base = checkOptions(options);
+  const { checkRealtimeFlags, realtimeOptions, reportRealtime } = await import("./simulate-realtime.js");
+  checkRealtimeFlags(options);
   if (options.to === undefined) {
     const { runEmbedded } = await import("./simulate-embedded.js");
-    return runEmbedded({ library: libraryOptions(options), secret: options.secret, banner: (url) => banner(options, base, url) }, reporter, ctx);
+    return runEmbedded({
+      library: libraryOptions(options), secret: options.secret, banner: (url, lifecycleMs) => banner(options, { ...base, lifecycleMs: lifecycleMs ?? base.lifecycleMs }, url),
+      realtime: (wsUrl) => realtimeOptions(options, ctx, reporter, wsUrl), reportRealtime: (bots) => reportRealtime(bots, reporter),
+    }, reporter, ctx);
   }
   const url = parseUrl(options.to, "--to");
   const secret = requireSecret(options.secret, (w) => reporter.warn(w));
   const { createDispatcher } = await import("../webhook/deliver.js");
   const dispatcher = await createDispatcher(ctx.env, { connections: poolSize(options.concurrency) });
   try {
-    if (!reporter.json) reporter.info(banner(options, base, url.href));
+    const realtime = await realtimeOptions(options, ctx, reporter);
+    if (!reporter.json) reporter.info(banner(options, { ...base, lifecycleMs: realtime.lifecycleMs ?? base.lifecycleMs }, url.href));
     const printer = await startReportPrinter(reporter, ctx, { url: url.href, total: base.total, lanes: "bots" });
-    const report = await simulate({ ...libraryOptions(options), to: url, secret, onDelivery: printer.onDelivery, signal: interruptSignal(ctx), dispatcher });
-    return printer.finish(report.summary);
+    const report = await simulate({ ...libraryOptions(options), ...realtime.options, to: url, secret, onDelivery: printer.onDelivery, signal: interruptSignal(ctx), dispatcher });
+    const streamed = await reportRealtime(report.realtime, reporter);
+    const code = printer.finish(report.summary);
+    return code === 0 && !streamed ? 1 : code;
   } finally {
     await dispatcher.close();
   }
@@ -108,7 +125,7 @@ function banner(options: SimulateCommandOptions, run: CheckedRun, url: string): 
 function printList(reporter: Reporter): void {
   const all = listScenarios();
   if (reporter.json) {
-    reporter.record(all.map((s) => ({ name: s.name, description: s.description, variable: s.variable ?? null, steps: s.steps, duration_ms: durationMs(s.steps) })));
+    reporter.record(scenarioListRecord(all, durationMs));
     return;
   }
   const width = Math.max(...all.map((s) => s.name.length));

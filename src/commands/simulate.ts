@@ -25,17 +25,28 @@ export function simulateCommand(ctx: CommandContext): Command {
     .addOption(bodyFormatOption("bodies are"))
     .option("--keep-going", "send every lifecycle even when the first found nothing listening (connection refused)")
     .option("--seed <n>", "seed for --duplicates and --reorder, to repeat a run", integer(0, 2 ** 32 - 1))
+    .option("--realtime", "stream a meeting's real-time events while the bot records (into the embedded listener without --realtime-to)")
+    .option("--realtime-to <url>", "a real-time endpoint: http(s):// webhook or ws(s):// WebSocket; repeatable", collect)
+    .option("--realtime-events <globs>", "only these real-time events (transcript.data,participant_events.*); repeatable", collect)
+    .option("--script <file>", "the meeting script, text ([00:12] Ada: Hello) or JSON (default: a built-in two-minute meeting)")
+    .option("--partials", "send transcript.partial_data with growing prefixes before each transcript.data")
+    .addOption(new Option("--raw-audio <mode>", "raw audio, base64 PCM S16LE 16 kHz mono (WebSocket endpoints only)").choices(["mixed", "separate"]))
+    .option("--video", "video_separate_png.data: PNG frames per participant at 2 fps (WebSocket endpoints only)")
+    .option("--chunk-ms <ms>", "raw audio chunk length", integer(10, 10_000), 100)
     .addOption(secretOption())
     .addOption(jsonOption())
     .addHelpText("after", `
-Exit codes: 0 every delivery answered 2xx, 1 some did not (after retries), 2 usage error, 130 interrupted.
+Exit codes: 0 every delivery answered 2xx (and every real-time frame arrived), 1 some did not (after retries), 2 usage error, 130 interrupted.
 
 Examples:
   $ recall-hooks simulate lifecycle                              a verified lifecycle into an embedded listener
   $ recall-hooks simulate lifecycle --list
   $ recall-hooks simulate lifecycle --to http://localhost:3000/webhooks/recall --secret whsec_...
   $ recall-hooks simulate lifecycle --to $URL --scenario fatal --all-sub-codes --speed 0
-  $ recall-hooks simulate lifecycle --to $URL --bots 50 --speed 0 --duplicates 0.1 --reorder --json`)
+  $ recall-hooks simulate lifecycle --to $URL --bots 50 --speed 0 --duplicates 0.1 --reorder --json
+  $ recall-hooks simulate lifecycle --realtime                   a meeting's live transcript, in the terminal
+  $ recall-hooks simulate lifecycle --to $URL --realtime-to ws://localhost:3000/ws --raw-audio mixed --partials
+  $ recall-hooks simulate lifecycle --to $URL --realtime-to $URL/realtime --script meeting.txt --scenario paused-resumed`)
     // lifecycle is the default subcommand: `simulate bogus` lands here with "bogus" as an argument.
     .action(async (options: SimulateCommandOptions, command: Command) => {
       const unknown = command.args[0];

@@ -1,4 +1,5 @@
 import { UsageError } from "../errors.js";
+import { verifyRecord } from "../output/records.js";
 import { renderVerdict } from "../output/verdict.js";
 import { Signer } from "../webhook/sign.js";
 import { verify, type VerifyResult } from "../webhook/verify.js";
@@ -44,7 +45,7 @@ export async function runVerify(given: string | undefined, options: VerifyComman
     });
     if (!result.valid) invalid += 1;
     if (reporter.json) {
-      reporter.record({ valid: result.valid, scheme: result.scheme, reason: result.reason, id: result.id, timestamp: result.timestamp, message: result.message, skew_seconds: result.skewSeconds });
+      reporter.record(verifyRecord(result));
     } else {
       reporter.data(renderVerdict(result, captures.length > 1 ? capture.label : null, reporter.out));
     }

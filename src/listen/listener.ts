@@ -13,6 +13,7 @@ import { resumeOwed } from "./owed.js";
 import { RequestPipeline } from "./pipeline.js";
 import { ListenStats, type ListenSummary } from "./stats.js";
 import { Timeline } from "./timeline.js";
+import { type ReceivedFrame, type SocketChange, type WebSocketIntake, acceptWebSockets } from "./websocket.js";
 
 export interface ListenerOptions {
   readonly host?: string;
@@ -78,7 +79,9 @@ export type ListenerEvent =
   /** Forwards an earlier run owed to a target that is no longer configured; `resentTo` when they are sent elsewhere. */
   | { readonly type: "orphaned"; readonly count: number; readonly target: string; readonly journal: string; readonly resentTo: string | null }
   /** The first delivery of an event type that no forward route matches (said once per type). */
-  | { readonly type: "unrouted"; readonly event: string | null };
+  | { readonly type: "unrouted"; readonly event: string | null }
+  | { readonly type: "frame"; readonly frame: ReceivedFrame }
+  | { readonly type: "socket"; readonly change: SocketChange };
 
 export interface Listener {
   readonly url: string;
@@ -108,12 +111,15 @@ export async function startListener(options: ListenerOptions = {}): Promise<List
   for (const id of earlier.ids) timeline.markSeen(id);
   const stats = new ListenStats(o.journalPath ?? null);
   // A pool of our own is destroyed on close, so a target that never answers cannot hold the exit.
-  const forwarding = (o.forward ?? []).length > 0 || (o.resendOwedTo != null && o.journalPath != null);
+  // ws:// targets take the WebSocket frames (websocket.ts); the others, the POSTs.
+  const routes = (o.forward ?? []).filter((r) => !isWs(r));
+  const forwarding = routes.length > 0 || (o.resendOwedTo != null && o.journalPath != null);
   const ownPool = forwarding && !o.dispatcher ? await defaultPool() : null;
   const forwarder = createForwarder(o, journal, stats, o.dispatcher ?? ownPool);
+  const run = `${Math.floor(o.now() / 1000).toString(36)}${randomBytes(3).toString("hex")}`;
   const pipeline = new RequestPipeline({
-    run: `${Math.floor(o.now() / 1000).toString(36)}${randomBytes(3).toString("hex")}`, signer: o.signer ?? null, skipVerify: o.skipVerify === true,
-    toleranceSeconds: o.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS, now: o.now, journal, timeline, stats, routes: o.forward ?? [], forwarder,
+    run, signer: o.signer ?? null, skipVerify: o.skipVerify === true,
+    toleranceSeconds: o.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS, now: o.now, journal, timeline, stats, routes, forwarder,
     events: o.events ?? [], passThrough: o.passThrough === true, passThroughTimeoutMs: o.passThroughTimeoutMs, emit: o.emit,
   });
   const server = await startHttpServer({
@@ -123,16 +129,28 @@ export async function startListener(options: ListenerOptions = {}): Promise<List
       o.emit({ type: "rejected", status: refusal.status, path: refusal.path, id: null, reason: refusal.reason, message: refusal.message, at: o.now() });
     },
   });
+  const sockets = await acceptWebSockets(server.server, {
+    run, signer: o.signer ?? null, skipVerify: o.skipVerify === true, toleranceSeconds: o.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS, now: o.now,
+    forward: (o.forward ?? []).filter(isWs), events: o.events ?? [],
+    append: journal ? (record) => journal.append(record) : null,
+    onFrame: (frame) => o.emit({ type: "frame", frame }),
+    onSocket: (change) => o.emit({ type: "socket", change }),
+    onRejected: (path, id, reason, message) => { stats.countRejected(reason); o.emit({ type: "rejected", status: 401, path, id, reason, message, at: o.now() }); },
+  });
   let count: number | null = null;
   let settle = (_: number): void => {};
   const resumed = new Promise<number>((resolve) => { settle = resolve; });
   const resume = (): Promise<number> => {
-    count ??= o.journalPath ? resumeOwed({ owed: earlier.owed, routes: o.forward ?? [], resendTo: o.resendOwedTo ?? null, forwarder, journal: o.journalPath, emit: o.emit }) : 0;
+    count ??= o.journalPath ? resumeOwed({ owed: earlier.owed, routes, resendTo: o.resendOwedTo ?? null, forwarder, journal: o.journalPath, emit: o.emit }) : 0;
     settle(count);
     return resumed;
   };
   if (!o.deferResume) void resume();
-  return listenerHandle(o, server, { stats, resumed, resume, forwarder, ownPool, journal });
+  return listenerHandle(o, server, { stats, resumed, resume, forwarder, ownPool, journal, sockets });
+}
+
+function isWs(route: ForwardRoute): boolean {
+  return route.url.protocol === "ws:" || route.url.protocol === "wss:";
 }
 
 function createForwarder(o: Settings, journal: Journal | null, stats: ListenStats, dispatcher: Dispatcher | null): Forwarder | null {
@@ -152,6 +170,7 @@ interface Running {
   readonly forwarder: Forwarder | null;
   readonly ownPool: Dispatcher | null;
   readonly journal: Journal | null;
+  readonly sockets: WebSocketIntake;
 }
 
 function listenerHandle(o: Settings, server: RunningServer, r: Running): Listener {
@@ -165,6 +184,7 @@ function listenerHandle(o: Settings, server: RunningServer, r: Running): Listene
     resumed: r.resumed,
     resume: r.resume,
     async close() {
+      await r.sockets.close();
       await server.close();
       await r.forwarder?.close();
       await r.ownPool?.destroy().catch(() => {});

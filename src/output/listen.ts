@@ -9,13 +9,16 @@ import { type DeliveryResult, hintFor } from "../webhook/deliver.js";
 import { renderDeliveryResult } from "./delivery.js";
 import { neutralize } from "./sanitize.js";
 import type { Style } from "./style.js";
+import { frameJson, realtimeText, renderFrame, renderSocket, socketJson } from "./realtime.js";
 
 /** `14:02:11 --> bot.fatal  8ef3d462  meeting_not_found: No meeting was found...  ✓ webhook-*  msg_...` */
 export function renderDelivery(d: AcceptedDelivery, style: Style): string {
   const p = d.parsed;
   const event = p.event !== null ? neutralize(p.event) : p.kind === "text" ? "(not JSON)" : "(no event)";
   const bot = p.botId !== null ? neutralize(p.botId.slice(0, 8)) : "-".padEnd(8);
-  const parts = [style.dim(clock(d.receivedAt)), style.dim("-->"), style.bold(event.padEnd(32)), style.dim(bot)];
+  // A real-time webhook's transcript or participant event reads as what was said or done.
+  const spoken = p.info?.channel === "realtime" ? realtimeText(p, style) : null;
+  const parts = [style.dim(clock(d.receivedAt)), style.dim("-->"), spoken ?? style.bold(event.padEnd(32)), style.dim(bot)];
   if (p.info === null && p.event !== null) parts.push(style.yellow("(unknown event)"));
   if (p.kind !== "json") parts.push(style.dim(preview(d.body)));
   if (p.code !== null && p.subCode !== null) {
@@ -36,9 +39,14 @@ export function renderDelivery(d: AcceptedDelivery, style: Style): string {
  * The lines for any listener event. For a forward, `repeat` says how many times its answer (target,
  * status, body) has been printed, this one included (past the first, its body and hint are not
  * repeated), whether a stop for that answer was explained already, and whether a journal is kept.
+ * `seen` keeps the raw media streams already announced.
  */
-export function renderListenerEvent(event: ListenerEvent, style: Style, repeat: Partial<Repeat> = {}): string[] {
+export function renderListenerEvent(event: ListenerEvent, style: Style, repeat: Partial<Repeat> = {}, seen = new Set<string>()): string[] {
   switch (event.type) {
+    case "frame":
+      return renderFrame(event.frame, style, seen);
+    case "socket":
+      return renderSocket(event.change, style);
     case "delivery":
       return [renderDelivery(event.delivery, style)];
     case "rejected":
@@ -154,6 +162,7 @@ export function formatDelay(ms: number): string {
 /** Prints listener events through a reporter: NDJSON records, or lines for people. */
 export function listenerPrinter(reporter: Reporter, options: { readonly journaled?: boolean } = {}): (event: ListenerEvent) => void {
   const answers = new AnswerCounter();
+  const seen = new Set<string>();
   return (event) => {
     const notice = event.type === "resumed" || event.type === "unrouted" || event.type === "orphaned";
     if (reporter.json) reporter.record(listenerRecord(event));
@@ -161,7 +170,7 @@ export function listenerPrinter(reporter: Reporter, options: { readonly journale
     if (notice && (!reporter.json || event.type === "orphaned")) for (const line of renderListenerEvent(event, reporter.err)) reporter.info(line);
     else if (!reporter.json) {
       const repeat = event.type === "forward" ? { ...answers.count(event.outcome), journaled: options.journaled !== false } : {};
-      for (const line of renderListenerEvent(event, reporter.out, repeat)) reporter.data(line);
+      for (const line of renderListenerEvent(event, reporter.out, repeat, seen)) reporter.data(line);
     }
   };
 }
@@ -196,5 +205,9 @@ export function listenerRecord(event: ListenerEvent): Record<string, unknown> {
       return { type: "orphaned", count: event.count, target: event.target, journal: event.journal, resent_to: event.resentTo };
     case "unrouted":
       return { type: "unrouted", event: event.event };
+    case "frame":
+      return frameJson(event.frame);
+    case "socket":
+      return socketJson(event.change);
   }
 }

@@ -20,18 +20,51 @@ const PCM_CHUNK = (() => {
 const PNG_FRAME =
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
-function envelope(ctx: BuildContext, resource: string, inner: Record<string, unknown>): Record<string, unknown> {
+/** `{data: inner, realtime_endpoint, <resource>, recording, bot}`, each resource as `{id, metadata}`. */
+export function realtimeEnvelope(ctx: BuildContext, resource: string, inner: Record<string, unknown>): Record<string, unknown> {
   return { data: inner, ...resourceEntries(ctx, ["realtime_endpoint", resource, "recording", "bot"]) };
+}
+
+const envelope = realtimeEnvelope;
+
+/** A word of transcript.data: its text and when it was said (relative seconds, absolute ISO time). */
+export interface WordTiming {
+  readonly text: string;
+  readonly start_timestamp: { readonly relative: number; readonly absolute: string };
+  readonly end_timestamp: { readonly relative: number; readonly absolute: string } | null;
+}
+
+/** `participant_events.*` data: the participant, when, and the chat message (null for other actions). */
+export function participantEventData(
+  ctx: BuildContext, participant: Record<string, unknown>, timestamp: Record<string, unknown>, data: Record<string, unknown> | null,
+): Record<string, unknown> {
+  return envelope(ctx, "participant_events", { participant, timestamp, data });
+}
+
+/** `transcript.data` / `transcript.partial_data` data. */
+export function transcriptData(ctx: BuildContext, words: readonly WordTiming[], participant: Record<string, unknown>): Record<string, unknown> {
+  return envelope(ctx, "transcript", { words, participant });
+}
+
+/** Raw media data: base64 buffer and timestamp; a participant for separate streams, a type for video. */
+export function rawMediaData(
+  ctx: BuildContext, resource: string, buffer: string, timestamp: Record<string, unknown>,
+  participant?: Record<string, unknown>, type?: "webcam" | "screenshare",
+): Record<string, unknown> {
+  const inner: Record<string, unknown> = { buffer, timestamp };
+  if (type !== undefined) inner["type"] = type;
+  if (participant !== undefined) inner["participant"] = participant;
+  return envelope(ctx, resource, inner);
 }
 
 function participantEvent(ctx: BuildContext, action: string): Record<string, unknown> {
   const participant = participantBody(ctx, true);
   if (action === "update" && ctx.options.participant?.email === undefined) participant["email"] = "ada@example.com";
   const data = action === "chat_message" ? { text: ctx.options.text ?? "Hello everyone!", to: "everyone" } : null;
-  return envelope(ctx, "participant_events", { participant, timestamp: timestampBody(ctx, RELATIVE), data });
+  return participantEventData(ctx, participant, timestampBody(ctx, RELATIVE), data);
 }
 
-function words(ctx: BuildContext, text: string): Record<string, unknown>[] {
+function words(ctx: BuildContext, text: string): WordTiming[] {
   const start = ctx.now.getTime();
   return text.split(/\s+/).filter((w) => w !== "").map((word, i) => {
     const from = 3.2 + i * 0.4;
@@ -50,7 +83,7 @@ function round(n: number): number {
 
 function transcriptEvent(ctx: BuildContext, partial: boolean): Record<string, unknown> {
   const text = ctx.options.text ?? (partial ? "Hey, my name" : "Hey, my name is Ada.");
-  return envelope(ctx, "transcript", { words: words(ctx, text), participant: participantBody(ctx, false) });
+  return transcriptData(ctx, words(ctx, text), participantBody(ctx, false));
 }
 
 function providerEvent(ctx: BuildContext): Record<string, unknown> {
@@ -68,11 +101,9 @@ function providerEvent(ctx: BuildContext): Record<string, unknown> {
 
 function rawEvent(ctx: BuildContext, resource: string): Record<string, unknown> {
   const timestamp = timestampBody(ctx, RELATIVE);
-  if (resource === "audio_mixed") return envelope(ctx, resource, { buffer: PCM_CHUNK, timestamp });
-  if (resource === "audio_separate") {
-    return envelope(ctx, resource, { buffer: PCM_CHUNK, timestamp, participant: participantBody(ctx, false) });
-  }
-  return envelope(ctx, resource, { buffer: PNG_FRAME, timestamp, type: "webcam", participant: participantBody(ctx, false) });
+  if (resource === "audio_mixed") return rawMediaData(ctx, resource, PCM_CHUNK, timestamp);
+  if (resource === "audio_separate") return rawMediaData(ctx, resource, PCM_CHUNK, timestamp, participantBody(ctx, false));
+  return rawMediaData(ctx, resource, PNG_FRAME, timestamp, participantBody(ctx, false), "webcam");
 }
 
 /** The `data` of a real-time event, or undefined when the name is not a real-time event this knows. */

@@ -23,6 +23,10 @@ export interface Outgoing {
   readonly rawHeaders?: Readonly<Record<string, string | readonly string[]>>;
   /** This message's signature header family, over the run's. */
   readonly headers?: HeaderChoice;
+  /** Awaited after the delay, before the first send (a real-time stream that must finish first). */
+  readonly before?: () => Promise<void>;
+  /** Called once the first send was answered or failed (a real-time stream starts here). */
+  readonly after?: () => void;
 }
 
 /** Messages sent one after the other (one bot's lifecycle); lanes run side by side. */
@@ -144,8 +148,10 @@ class LaneSender {
     const first = this.records.length;
     for (const message of plan) {
       await this.#wait(message.delayMs);
+      await message.before?.();
       if (this.#aborted) return;
       await this.#attempt(lane.name, message, 1);
+      message.after?.();
     }
     // A whole lifecycle refused means nothing listens there: the other lanes would only repeat it.
     const mine = this.records.slice(first).filter((r) => r.lane === lane.name);

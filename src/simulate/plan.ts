@@ -20,6 +20,10 @@ export interface BotPlanOptions {
   readonly random: () => number;
   readonly newId?: () => string;
   readonly uuid?: () => string;
+  /** The recording's id (default a new UUID), so a real-time stream can carry the same one. */
+  readonly recordingId?: string;
+  /** Extra fields for the message of step `index` (real-time hooks), before any chaos. */
+  readonly decorate?: (index: number) => Pick<Outgoing, "before" | "after">;
 }
 
 /**
@@ -29,7 +33,7 @@ export interface BotPlanOptions {
 export function planBot(options: BotPlanOptions): Outgoing[] {
   const uuid = options.uuid ?? randomUUID;
   const newId = options.newId ?? newMessageId;
-  const recordingId = uuid();
+  const recordingId = options.recordingId ?? uuid();
   let offset = 0;
   const planned = options.steps.map((step, index): Outgoing => {
     offset += options.speed > 0 ? step.delayMs / options.speed : index === 0 ? 0 : 1;
@@ -41,7 +45,7 @@ export function planBot(options: BotPlanOptions): Outgoing[] {
       random: uuid,
       ...(step.subCode !== undefined && { subCode: step.subCode }),
     });
-    return { event: step.event, id: newId(), body: serializeEvent(event, options.bodyFormat), delayMs: step.delayMs, duplicate: false, bot: options.botId };
+    return { event: step.event, id: newId(), body: serializeEvent(event, options.bodyFormat), delayMs: step.delayMs, duplicate: false, bot: options.botId, ...options.decorate?.(index) };
   });
   const reordered = options.reorder ? reorderNeighbours(planned, options.random) : planned;
   return options.duplicates ? addDuplicates(reordered, options.duplicates, options.random) : reordered;

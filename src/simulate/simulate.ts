@@ -6,12 +6,13 @@ import {
 } from "../recall/scenarios.js";
 import type { BodyFormat } from "../recall/body-format.js";
 import { SAMPLE_METADATA } from "../recall/build.js";
+import type { BotRealtime, RealtimeOptions, RealtimeRun } from "../realtime/simulate-realtime.js";
 import { seededRandom } from "./chaos.js";
 import { type Lane, type SendOptions, sendLanes } from "./engine.js";
-import { planBot } from "./plan.js";
+import { type BotPlanOptions, planBot } from "./plan.js";
 import type { RunReport } from "./report.js";
 
-export interface SimulateOptions extends Omit<SendOptions, "signer" | "url"> {
+export interface SimulateOptions extends Omit<SendOptions, "signer" | "url">, RealtimeOptions {
   /** The endpoint to drive. */
   readonly to: string | URL;
   /** The signing secret (`whsec_...`), parsed, or a Signer. */
@@ -57,6 +58,8 @@ export interface BotRun {
 
 export interface SimulateReport extends RunReport {
   readonly bots: readonly BotRun[];
+  /** With realtimeTo: what each bot streamed to each real-time endpoint. */
+  readonly realtime: readonly BotRealtime[];
 }
 
 interface BotSpec {
@@ -74,22 +77,45 @@ export async function simulate(options: SimulateOptions): Promise<SimulateReport
   const specs = botSpecs(options);
   const random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
   const speed = options.speed ?? 0;
+  const signer = options.secret instanceof Signer ? options.secret : new Signer(options.secret);
+  const realtime = await startRealtime(options, signer, speed);
   const lanes: Lane[] = specs.map((spec) => ({
     name: spec.botId,
     plan: (startMs) => planBot({
-      steps: spec.steps, botId: spec.botId, startMs, speed, random,
+      ...streamPlan(realtime, spec), botId: spec.botId, startMs, speed, random,
       metadata: options.metadata ?? { ...SAMPLE_METADATA },
       ...(options.bodyFormat !== undefined && { bodyFormat: options.bodyFormat }),
       ...(options.duplicates !== undefined && { duplicates: options.duplicates }),
       ...(options.reorder !== undefined && { reorder: options.reorder }),
     }),
   }));
-  const signer = options.secret instanceof Signer ? options.secret : new Signer(options.secret);
-  const report = await sendLanes(lanes, { stopWhenRefused: options.keepGoing !== true, ...options, url: options.to, signer, speed });
+  let streamed: BotRealtime[] = [];
+  let report: RunReport;
+  try {
+    report = await sendLanes(lanes, { stopWhenRefused: options.keepGoing !== true, ...options, url: options.to, signer, speed });
+  } finally {
+    // The streams end with the run, whatever happened to it.
+    streamed = (await realtime?.finish()) ?? [];
+  }
   const failed = new Set(report.summary.failedLanes);
   const sent = new Set(report.deliveries.map((d) => d.lane));
   const bots = specs.map((spec) => ({ botId: spec.botId, scenario: spec.scenario, ok: sent.has(spec.botId) && !failed.has(spec.botId) }));
-  return { ...report, bots };
+  return { ...report, bots, realtime: streamed };
+}
+
+async function startRealtime(options: SimulateOptions, signer: Signer, speed: number): Promise<RealtimeRun | null> {
+  if (options.realtimeTo === undefined || options.realtimeTo.length === 0) return null;
+  const { prepareRealtime } = await import("../realtime/simulate-realtime.js");
+  // Not `headers`: Recall signs real-time traffic with webhook-* headers only (recall-webhooks.md §0).
+  const { dispatcher, timeoutMs, extraHeaders, signal, now, sleep } = options;
+  const metadata = options.metadata ?? { ...SAMPLE_METADATA };
+  const shared = Object.fromEntries(Object.entries({ metadata, dispatcher, timeoutMs, extraHeaders, signal, now, sleep }).filter(([, v]) => v !== undefined));
+  return prepareRealtime(options, { speed, signer, ...shared });
+}
+
+/** A bot's steps, and with a real-time stream its stretched recording periods and hooks. */
+function streamPlan(realtime: RealtimeRun | null, spec: BotSpec): Pick<BotPlanOptions, "steps" | "recordingId" | "decorate"> {
+  return realtime === null ? { steps: spec.steps } : realtime.forBot(spec.botId, spec.steps);
 }
 
 /** The lifecycles to run: the scenario (or each of its sub-code variants) times `bots`. */

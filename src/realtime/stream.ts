@@ -1,0 +1,105 @@
+import { randomUUID } from "node:crypto";
+import type { Dispatcher } from "undici";
+import type { BodyFormat } from "../recall/body-format.js";
+import { matchesAny } from "../recall/catalog.js";
+import type { HeaderChoice } from "../webhook/headers.js";
+import type { Signer } from "../webhook/sign.js";
+import { FrameBodies, type StreamIdentity } from "./bodies.js";
+import { type EndpointSender, type EndpointSummary, type RealtimeEvent, realSleep, scaled, transportOf } from "./endpoint.js";
+import { type Frame, RAW_MEDIA_EVENTS } from "./frames.js";
+import type { MeetingScript } from "./script.js";
+import { WebhookSender } from "./webhook-sender.js";
+import { WebSocketSender } from "./ws-sender.js";
+
+export interface RealtimeStreamOptions {
+  readonly script: MeetingScript;
+  /** expandScript(script, ...) */
+  readonly frames: readonly Frame[];
+  /** http(s):// real-time webhook endpoints, ws(s):// WebSocket endpoints. */
+  readonly endpoints: readonly URL[];
+  /** Event type globs each endpoint is subscribed to; default every frame (raw media to WebSockets only). */
+  readonly events?: readonly string[];
+  readonly identity: StreamIdentity;
+  readonly signer: Signer | null;
+  readonly headers?: HeaderChoice;
+  readonly format?: BodyFormat;
+  /** 1 is real time; 0 as fast as possible. Retry intervals are divided by it too. */
+  readonly speed: number;
+  readonly dispatcher?: Dispatcher;
+  readonly timeoutMs?: number;
+  readonly extraHeaders?: Readonly<Record<string, string>>;
+  readonly signal?: AbortSignal;
+  /** Epoch ms, for signatures and absolute timestamps. */
+  readonly now?: () => number;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly onEvent?: (event: RealtimeEvent) => void;
+  readonly uuid?: () => string;
+}
+
+interface Route {
+  readonly sender: EndpointSender;
+  readonly bodies: FrameBodies;
+  readonly accepts: (event: string) => boolean;
+}
+
+/**
+ * One bot's real-time stream to its endpoints. `play` streams a stretch of the script in real time
+ * (divided by speed) while the bot records; between two plays the recording is paused and nothing
+ * is sent; `close` ends the stream when the call ends.
+ */
+export class RealtimeStream {
+  readonly #options: RealtimeStreamOptions;
+  readonly #routes: Route[];
+  readonly #now: () => number;
+  readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+
+  constructor(options: RealtimeStreamOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#sleep = options.sleep ?? realSleep;
+    const uuid = options.uuid ?? randomUUID;
+    const timing = { speed: options.speed, now: this.#now, sleep: this.#sleep, ...(options.signal && { signal: options.signal }) };
+    const common = {
+      ...timing, signer: options.signer, ...(options.headers && { headers: options.headers }),
+      ...(options.extraHeaders && { extraHeaders: options.extraHeaders }), ...(options.onEvent && { onEvent: options.onEvent }),
+    };
+    this.#routes = options.endpoints.map((url): Route => {
+      const websocket = transportOf(url) === "websocket";
+      const sender: EndpointSender = websocket
+        ? new WebSocketSender({ ...common, url })
+        : new WebhookSender({
+          ...common, url, ...(options.dispatcher && { dispatcher: options.dispatcher }), ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+        });
+      const events = options.events ?? [];
+      const accepts = (event: string): boolean =>
+        (websocket || !RAW_MEDIA_EVENTS.includes(event)) && (events.length === 0 || matchesAny(event, events));
+      return { sender, bodies: new FrameBodies(options.script, options.identity, uuid(), options.format), accepts };
+    });
+  }
+
+  /** Streams the frames due in [fromMs, toMs) of recording; resolves once every endpoint has them (or gave up). */
+  async play(fromMs: number, toMs: number): Promise<void> {
+    const { speed, signal } = this.#options;
+    const started = this.#now();
+    const startedMono = performance.now();
+    // Times in the bodies follow the run's clock, like the status webhooks' updated_at.
+    const absolute = (seconds: number): number => started + scaled(seconds * 1000 - fromMs, speed);
+    const sends: Promise<void>[] = [];
+    for (const frame of this.#options.frames) {
+      if (frame.atMs < fromMs || frame.atMs >= toMs) continue;
+      const due = scaled(frame.atMs - fromMs, speed) - (performance.now() - startedMono);
+      if (due > 1) await this.#sleep(due, signal);
+      if (signal?.aborted) break;
+      for (const route of this.#routes) {
+        if (route.accepts(frame.event)) sends.push(route.sender.send(frame.event, route.bodies.body(frame, absolute)));
+      }
+    }
+    await Promise.all(sends);
+  }
+
+  /** Ends the stream: frames still queued go out (or are given up), WebSockets close. */
+  async close(): Promise<EndpointSummary[]> {
+    await Promise.all(this.#routes.map((r) => r.sender.close()));
+    return this.#routes.map((r) => r.sender.summary);
+  }
+}
