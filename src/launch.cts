@@ -58,7 +58,7 @@ function runCached(): boolean {
     const stat = fs.statSync(BUNDLE);
     // esbuild writes ASCII (its default charset), so latin1 reads it without UTF-8 decoding.
     source = fs.readFileSync(BUNDLE, "latin1");
-    cacheFile = path.join(dir, `${process.version}-${process.arch}-${stat.size}-${Math.trunc(stat.mtimeMs)}.v8cache`);
+    cacheFile = path.join(dir, `${process.version}-${process.arch}${flagsKey()}-${stat.size}-${Math.trunc(stat.mtimeMs)}.v8cache`);
   } catch {
     return false;
   }
@@ -83,6 +83,18 @@ function runCached(): boolean {
   const importPackage = (specifier: string): Promise<unknown> => import(specifier);
   wrapper.call(bundleModule.exports, bundleModule.exports, require, bundleModule, BUNDLE, path.dirname(BUNDLE), importPackage);
   return true;
+}
+
+/**
+ * V8 rejects code data made under other flags (--cpu-prof, NODE_OPTIONS=--max-old-space-size...): one
+ * file per set of flags, so that runs with and without them do not rewrite each other's.
+ */
+function flagsKey(): string {
+  const flags = `${process.execArgv.join(" ")} ${process.env["NODE_OPTIONS"] ?? ""}`.trim();
+  if (flags === "") return "";
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < flags.length; i += 1) hash = Math.imul(hash ^ flags.charCodeAt(i), 0x01000193) >>> 0;
+  return `-${hash.toString(16)}`;
 }
 
 /** A cache folder only this user can write, or null (then no cache: a cache is code that will run). */
