@@ -69,8 +69,8 @@ await build({
 routeDynamicImports();
 
 /**
- * On Node 20, dist/launch.cjs compiles the bundle with V8's code cache (vm.Script), and code from
- * that cache cannot run import(): "A dynamic import callback was not specified". So each import()
+ * On Node 20, dist/launch.cjs compiles the bundle with V8's code cache (vm.Script), and such code
+ * cannot run import(): "A dynamic import callback was not specified". So each import()
  * of a package (chalk, ora, undici, svix, ngrok) or of a builtin loaded late goes through __impt, which is import() itself
  * when Node loaded the bundle, and the launcher's import() when the launcher did. The name has
  * import's length, so the source map's columns still hold.

@@ -69,8 +69,9 @@ function runCached(args: readonly string[]): boolean {
   } catch {
     cachedData = undefined;
   }
-  // Node's CommonJS wrapper, and one more parameter: code compiled from V8's cache cannot run
-  // import(), so the bundle's imports of packages come here (scripts/build-cli.mjs).
+  // Node's CommonJS wrapper, and one more parameter: code that vm.Script compiles has no import()
+  // of its own (Node 20 gives one only as an experimental option, and code from V8's cache loses
+  // it), so the bundle's late imports come here (scripts/build-cli.mjs).
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __rhImport) { ${source}\n});`, {
     filename: BUNDLE,
     ...(cachedData !== undefined && { cachedData }),
