@@ -2,11 +2,15 @@ import { readFileSync } from "node:fs";
 import type { CommandContext } from "./commands/context.js";
 import { isRecallHooksError } from "./errors.js";
 
+/** Set by the bundle build (scripts/build-cli.mjs); tsc's dist/cli.js reads package.json. */
+declare const RECALL_HOOKS_VERSION: string | undefined;
+
 /**
  * The entry: builds the program, runs it, and is the only place that turns an outcome into an
  * exit code. 0 success, 1 the work ran and failed, 2 usage, 130 Ctrl-C.
  */
 function readVersion(): string {
+  if (typeof RECALL_HOOKS_VERSION === "string") return RECALL_HOOKS_VERSION;
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
   return pkg.version;
 }
@@ -58,7 +62,10 @@ function createContext(): CommandContext {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // A getter: touching process.stdin builds a stream (a few ms at start-up) that most commands never read.
+    get stdin() {
+      return process.stdin;
+    },
     env: process.env,
     cwd: process.cwd(),
     now: Date.now,
@@ -85,4 +92,13 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
 });
 
-process.exitCode = await run(process.argv);
+// Not a top-level await: the bundle is CommonJS (it starts faster on Node 20, see scripts/build-cli.mjs).
+run(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`error: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -162,9 +162,12 @@ describe("recall-hooks (foundation, the built binary)", () => {
 export async function resolve(specifier, context, next) { const r = await next(specifier, context); appendFileSync(${JSON.stringify(log)}, r.url + "\\n"); return r; }`);
     const register = join(dir, "register.mjs");
     await writeFile(register, `import { register } from "node:module"; register(${JSON.stringify(pathToFileURL(hooks).href)});`);
+    // The bin loads a CommonJS bundle: what it require()s shows in require.cache, what it import()s in the hook.
+    const preload = join(dir, "preload.cjs");
+    await writeFile(preload, `process.on("exit", () => require("node:fs").appendFileSync(${JSON.stringify(log)}, Object.keys(require.cache).join("\\n") + "\\n"));`);
     const { spawnSync } = await import("node:child_process");
     const loaded = (args: string[]): string => {
-      const child = spawnSync(process.execPath, ["--import", register, BIN, ...args], { env: { ...process.env, NO_COLOR: "1" }, encoding: "utf8" });
+      const child = spawnSync(process.execPath, ["--require", preload, "--import", register, BIN, ...args], { env: { ...process.env, NO_COLOR: "1" }, encoding: "utf8" });
       assert.equal(child.status, args.includes("--send") ? 1 : 0, child.stderr);
       return readFileSync(log, "utf8");
     };
@@ -173,7 +176,8 @@ export async function resolve(specifier, context, next) { const r = await next(s
     assert.doesNotMatch(loaded(["--help"]), heavy);
     await writeFile(log, "");
     const signLog = loaded(["sign", "--event", "bot.done", "--secret", KNOWN_SECRET]);
-    assert.match(signLog, /dist\/commands\/sign-run\.js/);
+    assert.match(signLog, /file:.*\/bin\/recall-hooks\.js/, "the resolve hook saw the bin");
+    assert.match(signLog, /^\/.*\/dist\/launch\.cjs$/m, "require.cache was written");
     assert.doesNotMatch(signLog, heavy);
     await writeFile(log, "");
     assert.match(loaded(["sign", "--event", "bot.done", "--secret", KNOWN_SECRET, "--send", "http://127.0.0.1:9/"]), /node_modules\/undici\//);

@@ -2,7 +2,7 @@ import { Command, Option } from "commander";
 import { type CommandContext, collect, jsonOption, secretOption } from "./context.js";
 import type { EmulateCtlOptions } from "./emulate-ctl.js";
 import type { EmulateCommandOptions } from "./emulate-run.js";
-import { decimal, integer, speedFactor } from "./options.js";
+import { decimal, integer, speedFactor } from "./option-parsers.js";
 
 export function emulateCommand(ctx: CommandContext): Command {
   const start = new Command("start")

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { type CommandContext, collect, jsonOption, secretOption } from "./context.js";
-import { integer } from "./options.js";
+import { integer } from "./option-parsers.js";
 
 export interface InspectCommandOptions {
   port?: number;

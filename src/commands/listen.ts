@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import { type CommandContext, collect, jsonOption, secretOption } from "./context.js";
-import { integer } from "./options.js";
+import { integer } from "./option-parsers.js";
 import type { ListenCommandOptions } from "./listen-run.js";
 
 export function listenCommand(ctx: CommandContext): Command {

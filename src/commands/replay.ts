@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import { type CommandContext, bodyFormatOption, collect, jsonOption, secretOption } from "./context.js";
-import { integer, speedFactor } from "./options.js";
+import { integer, speedFactor } from "./option-parsers.js";
 import type { ReplayCommandOptions } from "./replay-run.js";
 
 export function replayCommand(ctx: CommandContext): Command {

@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import { type CommandContext, bodyFormatOption, collect, jsonOption, secretOption } from "./context.js";
-import { integer } from "./options.js";
+import { integer } from "./option-parsers.js";
 import type { SignCommandOptions } from "./sign-run.js";
 
 export function signCommand(ctx: CommandContext): Command {

@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { type CommandContext, bodyFormatOption, collect, jsonOption, secretOption } from "./context.js";
-import { decimal, integer, speedFactor } from "./options.js";
+import { decimal, integer, speedFactor } from "./option-parsers.js";
 import type { SimulateCommandOptions } from "./simulate-run.js";
 
 export function simulateCommand(ctx: CommandContext): Command {

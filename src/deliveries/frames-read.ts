@@ -1,5 +1,5 @@
 import { isObject, tryParse } from "../json.js";
-import { decodeBody } from "./journal.js";
+import { decodeBody } from "./body-codec.js";
 
 // The journal's WebSocket frames (`{"type": "frame", ...}` lines, written by src/listen/websocket.ts),
 // for replay over WebSocket. Other lines are not frames and are left to the delivery reader.

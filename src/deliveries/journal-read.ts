@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
-import { createInterface } from "node:readline";
 import { isObject, type JsonObject, tryParse } from "../json.js";
-import { decodeBody, type DeliveryRecord, type ForwardRecord, type JournalRecord } from "./journal.js";
+import { decodeBody } from "./body-codec.js";
+import type { DeliveryRecord, ForwardRecord, JournalRecord } from "./journal.js";
 import { OwedLedger } from "./owed.js";
 
 // The one reader of files that hold deliveries: listen's journal, listen --json output, captures
@@ -169,14 +169,16 @@ export function parseJournal(input: Buffer | string): JournalState {
 export async function* readJournal(path: string): AsyncGenerator<JournalRecord> {
   const scanner = new JournalScanner(false);
   let n = 0;
-  for await (const line of lines(path)) {
+  for await (const line of await lines(path)) {
     n += 1;
     const record = scanner.line(line, n);
     if (record) yield record;
   }
 }
 
-function lines(path: string): AsyncIterable<string> {
+// node:readline is loaded here, not at the top: verify reads captures without it (start-up time).
+async function lines(path: string): Promise<AsyncIterable<string>> {
+  const { createInterface } = await import("node:readline");
   return createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
 }
 

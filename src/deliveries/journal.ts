@@ -1,7 +1,9 @@
 import { writeSync } from "node:fs";
-import { open, type FileHandle } from "node:fs/promises";
 import { isUtf8 } from "node:buffer";
+import { open, type FileHandle } from "node:fs/promises";
 import { journalOpenError, prepareJournalPath } from "./journal-path.js";
+
+export { decodeBody, encodeBody } from "./body-codec.js";
 
 /**
  * An append-only JSONL file. Records appended in one turn of the event loop are grouped into a
@@ -124,16 +126,6 @@ export interface ForwardRecord {
 }
 
 export type JournalRecord = DeliveryRecord | ForwardRecord;
-
-/** Stores a body so that it round-trips byte for byte. */
-export function encodeBody(body: Buffer): { body: string } | { body_base64: string } {
-  return isUtf8(body) ? { body: body.toString("utf8") } : { body_base64: body.toString("base64") };
-}
-
-export function decodeBody(record: { body?: string; body_base64?: string }): Buffer {
-  if (typeof record.body_base64 === "string") return Buffer.from(record.body_base64, "base64");
-  return Buffer.from(record.body ?? "", "utf8");
-}
 
 /**
  * A delivery's bulky parts as JSON text, made once and shared by the journal line and the

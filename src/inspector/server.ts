@@ -37,7 +37,8 @@ export interface InspectorServer {
   close(): Promise<void>;
 }
 
-const UI_DIR = fileURLToPath(new URL("./ui/", import.meta.url));
+// From dist/inspector/ (tsc's output, the library) and dist/bundle/ (the command line) alike.
+const UI_DIR = fileURLToPath(new URL("../inspector/ui/", import.meta.url));
 const MIME: Readonly<Record<string, string>> = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8", svg: "image/svg+xml" };
 const MODES: readonly ReplayMode[] = ["original", "same_id", "new_id", "edited"];
 
