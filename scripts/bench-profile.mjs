@@ -2,6 +2,7 @@
 //   node scripts/bench-profile.mjs listener [--forward] [--seconds 5] [--connections 32]
 //   node scripts/bench-profile.mjs sign        (start-up of `sign --event bot.done`)
 //   node scripts/bench-profile.mjs simulate    (simulate lifecycle to a bare sink)
+//   node scripts/bench-profile.mjs replay      (replay of 20,000 journaled deliveries to a bare sink)
 // The .cpuprofile is kept (its path is printed) for Chrome DevTools or speedscope.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
@@ -36,8 +37,18 @@ if (target === "listener") {
   spawnSync(process.execPath, [...prof, BIN, "simulate", "lifecycle", "--to", sink.url, "--bots", "3000", "--speed", "0", "--concurrency", values.connections, "--secret", secret, "--json"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
   console.log(await sink.stats());
   await sink.stop();
+} else if (target === "replay") {
+  const journal = join(dir, "replay-input.jsonl");
+  const listener = startChild([BIN, "listen", "--json", "--port", "0", "--tunnel", "none", "--save", journal, "--secret", secret], { stdoutFile: join(dir, "events.ndjson") });
+  const { local_url: url } = await listener.ready;
+  await load(url, await makePool(20_000, secret), { connections: Number(values.connections), amount: 20_000 });
+  await listener.stop("SIGINT");
+  const sink = await startBare();
+  spawnSync(process.execPath, [...prof, BIN, "replay", journal, "--to", sink.url, "--concurrency", values.connections, "--secret", secret, "--json"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  console.log(await sink.stats());
+  await sink.stop();
 } else {
-  throw new Error(`unknown target ${target}: listener, sign or simulate`);
+  throw new Error(`unknown target ${target}: listener, sign, simulate or replay`);
 }
 
 summarize(join(dir, readdirSync(dir).find((f) => f.endsWith(".cpuprofile"))), Number(values.top));
