@@ -1,6 +1,6 @@
 // Helpers for scripts/bench.mjs: child processes, the load generator, the delivery pool, statistics.
 import { spawn, spawnSync } from "node:child_process";
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 
@@ -96,10 +96,22 @@ export async function startBare() {
   };
 }
 
-/** RSS of a process from /proc, in MiB. */
+/**
+ * RSS of a process and all its descendants, from /proc, in MiB: `listen` runs in a child process
+ * (src/respawn.ts), and memory kept anywhere in the tree counts.
+ */
 export function rssMiB(pid) {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return match ? Number(match[1]) / 1024 : NaN;
+  let total = 0;
+  for (const p of processTree(pid)) {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, "utf8"));
+    if (match) total += Number(match[1]) / 1024;
+  }
+  return total;
+}
+
+function processTree(pid) {
+  const children = readdirSync(`/proc/${pid}/task`).flatMap((tid) => readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").trim().split(/\s+/).filter(Boolean));
+  return [pid, ...children.flatMap((child) => processTree(Number(child)))];
 }
 
 /**

@@ -18,6 +18,12 @@ async function run(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${readVersion()}\n`);
     return 0;
   }
+  // listen runs in a child node with memory flags (respawn.ts); the check itself loads nothing.
+  if (args[0] === "listen" && !args.some((a) => a === "-h" || a === "--help")) {
+    const { respawn, watchParent, wantsRespawn } = await import("./respawn.js");
+    if (wantsRespawn(process.execArgv, process.env)) return respawn(argv);
+    watchParent();
+  }
   const ctx = createContext();
   const debug = args.includes("--debug");
   const { buildProgram } = await import("./program.js");

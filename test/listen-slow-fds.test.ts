@@ -43,7 +43,9 @@ describe("listen: slow clients do not keep their socket (issue 8 defect 1)", () 
 });
 
 async function cutsOffSlowClients(listen: ListenProcess, first: string): Promise<void> {
-  const pid = listen.child.pid!;
+  // The process that listens: the command runs it as a child (src/respawn.ts).
+  const pid = listen.ready.pid;
+  assert.notEqual(pid, listen.child.pid);
   const port = Number(new URL(listen.ready.local_url).port);
   const baseline = await openFds(pid);
   const clients = await Promise.all(Array.from({ length: CLIENTS }, () => dripper(port, first)));

@@ -190,7 +190,7 @@ interface Announcement {
 function announce(listener: Listener, a: Announcement, reporter: Reporter): void {
   const forwardTo = a.routes.map((r) => (r.pattern ? `${r.pattern}=${r.url.href}` : r.url.href));
   if (reporter.json) {
-    reporter.record(readyRecord({ localUrl: listener.url, publicUrl: a.publicUrl, verify: a.verifying, journal: listener.journalPath, forwardTo, events: a.events }));
+    reporter.record(readyRecord({ localUrl: listener.url, pid: process.pid, publicUrl: a.publicUrl, verify: a.verifying, journal: listener.journalPath, forwardTo, events: a.events }));
   }
   const s = reporter.err;
   const lines = [`${s.bold("recall-hooks")} listening on ${s.cyan(listener.url)} ${s.dim("(POST or WebSocket, any path)")}`];

@@ -1,7 +1,7 @@
 import { matchesAny } from "../recall/catalog.js";
 import { parseDelivery } from "../recall/parse.js";
 import type { ParsedEvent } from "../recall/types.js";
-import { type DeliveryRecord, encodeBody, type Journal } from "../deliveries/journal.js";
+import { deliveryLine, type Journal } from "../deliveries/journal.js";
 import { readSignatureHeaders, type HeaderFamily } from "../webhook/headers.js";
 import type { Signer } from "../webhook/sign.js";
 import { type VerificationReason, verify } from "../webhook/verify.js";
@@ -98,12 +98,8 @@ export class RequestPipeline {
   async #journal(d: AcceptedDelivery): Promise<Rejection | null> {
     const { journal } = this.#p;
     if (!journal) return null;
-    const record: DeliveryRecord = {
-      type: "delivery", v: 1, key: d.key, seq: d.seq, id: d.id, received_at: new Date(d.receivedAt).toISOString(), method: "POST", path: d.path,
-      headers: d.headers, ...encodeBody(d.body), verified: d.verified, scheme: d.scheme, event: d.parsed.event, bot_id: d.parsed.botId, duplicate: d.duplicate, forward_to: d.forwardTo,
-    };
     try {
-      await journal.append(record);
+      await journal.appendLine(deliveryLine(d));
       return null;
     } catch (error) {
       if (d.id !== null && !d.duplicate) this.#p.timeline.forget(d.id);

@@ -26,6 +26,8 @@ export function snakeEach(values: readonly object[]): JsonRecord[] {
 
 export interface ReadyFacts {
   readonly localUrl: string;
+  /** The process that listens (under the command's own, see src/respawn.ts). */
+  readonly pid: number;
   readonly publicUrl: string | null;
   readonly verify: boolean;
   readonly journal: string | null;

@@ -12,7 +12,7 @@ export class ListenProcess {
   stderr = "";
   #waiters: { predicate: (r: JsonRecord) => boolean; resolve: (r: JsonRecord) => void }[] = [];
   #exit: Promise<number | null>;
-  ready!: JsonRecord & { local_url: string; journal: string | null; public_url: string | null };
+  ready!: JsonRecord & { local_url: string; pid: number; journal: string | null; public_url: string | null };
 
   private constructor(child: ChildProcessWithoutNullStreams) {
     this.child = child;

@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { deliveryLine, encodeBody } from "../src/deliveries/journal.js";
+import type { AcceptedDelivery } from "../src/listen/listener.js";
+import { listenerLine, listenerRecord } from "../src/output/listen.js";
+import { parseDelivery } from "../src/recall/parse.js";
+
+function delivery(over: Partial<AcceptedDelivery> & { text?: string; bytes?: Buffer } = {}): AcceptedDelivery {
+  const body = over.bytes ?? Buffer.from(over.text ?? JSON.stringify({ event: "bot.fatal", data: { data: { code: "fatal", sub_code: "meeting_not_found", updated_at: "2026-12-01T00:00:00.000000Z" }, bot: { id: "8ef3d462-0000-4000-8000-000000000001", metadata: { n: "Zoë \"q\"" } } } }));
+  return {
+    key: "run1:7", seq: 7, id: "msg_1", receivedAt: Date.UTC(2026, 11, 1, 2, 3, 4, 5), path: "/hooks?x=\"1\"", body,
+    headers: { "content-type": "application/json", "webhook-id": "msg_1", "x-multi": ["a", "b\u2028"], "x-name": "Zoë" },
+    verified: true, scheme: "webhook", parsed: parseDelivery(body), duplicate: false, outOfOrderAfter: null, forwardTo: ["http://127.0.0.1:3000/a"],
+    status: 204, reported: true, ...over,
+  };
+}
+
+const cases: [string, AcceptedDelivery][] = [
+  ["a signed status event", delivery()],
+  ["no id, unverified, a duplicate out of order", delivery({ id: null, verified: null, scheme: null, duplicate: true, outOfOrderAfter: "done", forwardTo: [] })],
+  ["a body that is not JSON", delivery({ text: "hello \u0000 \"there\"\n" })],
+  ["a body that is not UTF-8", delivery({ bytes: Buffer.from([0xff, 0xfe, 0x00, 0x41]) })],
+  ["an answer other than 204 and no headers", delivery({ status: 502, headers: {} })],
+];
+
+describe("a delivery's JSON lines, built from shared parts", () => {
+  for (const [name, d] of cases) {
+    it(`listen --json: ${name} reads as its record`, () => {
+      const line = listenerLine({ type: "delivery", delivery: d });
+      assert.equal(line, JSON.stringify(listenerRecord({ type: "delivery", delivery: d })));
+    });
+    it(`journal: ${name} reads as its record`, () => {
+      const record = {
+        type: "delivery", v: 1, key: d.key, seq: d.seq, id: d.id, received_at: new Date(d.receivedAt).toISOString(), method: "POST", path: d.path,
+        headers: d.headers, ...encodeBody(d.body), verified: d.verified, scheme: d.scheme, event: d.parsed.event, bot_id: d.parsed.botId, duplicate: d.duplicate, forward_to: d.forwardTo,
+      };
+      assert.equal(deliveryLine(d), JSON.stringify(record));
+    });
+  }
+});
