@@ -155,8 +155,11 @@ export class Forwarder {
     const headers = stripHopByHop(job.headers) as Record<string, string | string[]>;
     const signer = this.#options.signer;
     if (!signer) return { headers, resigned: false };
-    const seen = readSignatureHeaders(job.headers);
     const nowSeconds = Math.floor(this.#options.now() / 1000);
+    // The usual forward was received a moment ago: its (lower-case, single) timestamp is fresh.
+    const stamp = job.headers["webhook-timestamp"];
+    if (typeof stamp === "string" && nowSeconds - Number(stamp) < this.#options.toleranceSeconds - 30) return { headers, resigned: false };
+    const seen = readSignatureHeaders(job.headers);
     const sent = Number(seen.timestamp);
     // Re-sign a little before the tolerance runs out, so the target does not get it on the edge.
     if (seen.family === null || seen.id === null || !Number.isFinite(sent) || nowSeconds - sent < this.#options.toleranceSeconds - 30) {
