@@ -156,11 +156,23 @@ class LaneSender {
       message.after?.();
     }
     // A whole lifecycle refused means nothing listens there: the other lanes would only repeat it.
-    const mine = this.records.slice(first).filter((r) => r.lane === lane.name);
-    if (this.#options.stopWhenRefused && mine.length > 0 && mine.every((r) => r.error === "refused")) {
+    if (this.#options.stopWhenRefused && this.#allRefused(first, lane.name)) {
       this.stopped ??= "refused";
       this.#stop.abort();
     }
+  }
+
+  /** Whether the lane sent something since records[from], and every request of it was refused. */
+  #allRefused(from: number, lane: string): boolean {
+    let sent = false;
+    for (let i = from; i < this.records.length; i += 1) {
+      const record = this.records[i]!;
+      if (record.lane !== lane) continue;
+      // Stops at the lane's first answer: a run against a live target reads one record per lane.
+      if (record.error !== "refused") return false;
+      sent = true;
+    }
+    return sent;
   }
 
   /** Waits for retries still scheduled. */
