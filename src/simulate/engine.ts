@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Dispatcher } from "undici";
 import { createDispatcher, deliver, RECALL_TIMEOUT_MS } from "../webhook/deliver.js";
@@ -211,7 +212,8 @@ class LaneSender {
     } else {
       if (options.signer === undefined) throw new Error("sendLanes: a signer is needed for messages that are not raw");
       timestamp = unixSeconds(sentAt);
-      body = bodyText(message.body);
+      // Valid UTF-8 bytes (a replayed capture) go out as they are: the same bytes their text would be.
+      body = typeof message.body !== "string" && isUtf8(message.body) ? message.body : bodyText(message.body);
       const signature = options.signer.signature(message.id, timestamp, body);
       headers = signedHeaders(message.headers ?? options.headers ?? "webhook", message.id, timestamp, signature, options.extraHeaders);
     }
