@@ -117,7 +117,9 @@ function onRequest(req: IncomingMessage, res: ServerResponse, options: HttpServe
     req.resume();
     return;
   }
-  const declared = Number(req.headers["content-length"]);
+  // Our own header object, made once: reading req.headers would make node build a second one.
+  const headers = headersOf(req.rawHeaders);
+  const declared = Number(headers["content-length"]);
   if (Number.isFinite(declared) && declared > options.maxBodyBytes) {
     refuseTooLarge(req, res, options, path, `${declared} bytes declared`);
     return;
@@ -140,7 +142,7 @@ function onRequest(req: IncomingMessage, res: ServerResponse, options: HttpServe
     const request: ReceivedRequest = {
       method,
       path,
-      headers: headersOf(req.rawHeaders),
+      headers,
       body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size),
       receivedAt: options.now(),
     };
@@ -187,7 +189,9 @@ function refuseTooLarge(req: IncomingMessage, res: ServerResponse, options: Http
 
 function send(res: ServerResponse, answer: Answer): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(answer.status, answer.body ? { ...TEXT, ...answer.headers } : { ...answer.headers });
+  if (answer.body) res.writeHead(answer.status, { ...TEXT, ...answer.headers });
+  else if (answer.headers) res.writeHead(answer.status, answer.headers);
+  else res.writeHead(answer.status);
   res.end(answer.body);
 }
 

@@ -36,6 +36,15 @@ interface Identity {
   readonly id: string | null;
 }
 
+/** A delivery being accepted: its out-of-order mark is set once the journal has it. */
+type Accepted = { -readonly [K in keyof AcceptedDelivery]: AcceptedDelivery[K] };
+
+const NO_CONTENT: Answer = { status: 204 };
+
+function jobsOf(d: AcceptedDelivery): ForwardJob[] {
+  return d.forwardTo.map((target): ForwardJob => ({ key: d.key, id: d.id, target, headers: d.headers, body: d.body }));
+}
+
 type Rejection = { readonly status: number; readonly reason: VerificationReason | "journal_failed"; readonly message: string };
 
 /** For every POST: verify -> journal -> answer -> report and forward. */
@@ -44,6 +53,8 @@ export class RequestPipeline {
   #seq = 0;
   /** Event types already said to match no forward route; bounded, as a flood of odd names must not grow memory. */
   readonly #unrouted = new Set<string | null>();
+  /** Deliveries answered in this turn of the event loop, to report and forward in the next. */
+  #answered: Accepted[] = [];
 
   constructor(parts: PipelineParts) {
     this.#p = parts;
@@ -55,15 +66,21 @@ export class RequestPipeline {
     const delivery = this.#accept(request, identity);
     const failed = await this.#journal(delivery);
     if (failed) return this.#reject(request, delivery.id, failed);
-    const ordered = { ...delivery, outOfOrderAfter: this.#observe(delivery) };
-    const jobs = ordered.forwardTo.map((target): ForwardJob => ({ key: ordered.key, id: ordered.id, target, headers: ordered.headers, body: ordered.body }));
-    if (this.#p.passThrough && this.#p.forwarder && jobs.length > 0) return this.#passThrough(ordered, jobs, this.#p.forwarder);
-    // Answer first; report and forward once the answer is on its way.
-    setImmediate(() => {
-      this.#report(ordered);
-      for (const job of jobs) this.#p.forwarder!.enqueue(job);
-    });
-    return { status: 204 };
+    delivery.outOfOrderAfter = this.#observe(delivery);
+    if (this.#p.passThrough && this.#p.forwarder && delivery.forwardTo.length > 0) return this.#passThrough(delivery, jobsOf(delivery), this.#p.forwarder);
+    // Answer first; report and forward once the answer is on its way (one immediate for all of a turn's).
+    this.#answered.push(delivery);
+    if (this.#answered.length === 1) setImmediate(this.#afterAnswers);
+    return NO_CONTENT;
+  };
+
+  readonly #afterAnswers = (): void => {
+    const answered = this.#answered;
+    this.#answered = [];
+    for (const d of answered) {
+      this.#report(d);
+      if (d.forwardTo.length > 0) for (const job of jobsOf(d)) this.#p.forwarder!.enqueue(job);
+    }
   };
 
   #identify(request: ReceivedRequest): Identity | (Rejection & { readonly id: string | null }) {
@@ -79,7 +96,7 @@ export class RequestPipeline {
   }
 
   /** The delivery as accepted, before the journal has it: its key, duplicate mark and forward targets. */
-  #accept(request: ReceivedRequest, who: Identity): AcceptedDelivery {
+  #accept(request: ReceivedRequest, who: Identity): Accepted {
     const { timeline, events } = this.#p;
     const parsed = parseDelivery(request.body);
     const duplicate = who.id !== null && timeline.markSeen(who.id);
