@@ -7,6 +7,7 @@ import autocannon from "autocannon";
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const BIN = fileURLToPath(new URL("../bin/recall-hooks.js", import.meta.url));
 export const BARE = fileURLToPath(new URL("./bench-bare.mjs", import.meta.url));
+export const PAGE = fileURLToPath(new URL("./bench-page.mjs", import.meta.url));
 
 /** Counts a listener's NDJSON records by their opening bytes (no JSON parsing); other lines are parsed. */
 function countLines(lines, counts, onOther) {

@@ -1,25 +1,28 @@
 // `npm run bench`: the figures of design.md §6 and issue 5, measured in one run on this machine, as
 // ratios against a baseline measured in the same run. Load only on 127.0.0.1, no network.
 // Writes bench-results/latest.json beside the printed table.
-// `node scripts/bench.mjs [part...]` runs only the parts named (listener, forward, latency, startup,
-// memory, simulate, replay, check), with the same method; with none it runs them all.
+// `node scripts/bench.mjs [part...]` runs only the parts named (listener, forward, inspector, latency,
+// startup, memory, simulate, replay, check), with the same method; with none it runs them all.
 import { spawn, spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { BIN, ROOT, load, makePool, median, percentile, rssMiB, startBare, startChild, timeRun } from "./bench-lib.mjs";
+import { BIN, PAGE, ROOT, load, makePool, median, percentile, rssMiB, startBare, startChild, timeRun } from "./bench-lib.mjs";
 
 const CONNECTIONS = 32;
 const WARMUP_S = 1;
 const MEASURE_S = 4;
 const ROUNDS = 3;
 const STARTUP_RUNS = 15;
-const PARTS = ["listener", "forward", "latency", "startup", "memory", "simulate", "replay", "check"];
+const PARTS = ["listener", "forward", "inspector", "latency", "startup", "memory", "simulate", "replay", "check"];
 const CHECK_RUNS = 5;
 
 const asked = process.argv.slice(2);
 for (const part of asked) if (!PARTS.includes(part)) throw new Error(`unknown part ${part}: ${PARTS.join(", ")}`);
 const want = (...parts) => asked.length === 0 || parts.some((p) => asked.includes(p));
+// `node scripts/bench.mjs inspector`: a quick look at one figure, the listener with the inspector and
+// a page attached, in one round beside the bare server and the plain listener; writes no results file.
+const INSPECTOR_ONLY = asked.length === 1 && asked[0] === "inspector";
 
 const { generateSecret } = await import("../dist/webhook/secret.js");
 const SECRET = generateSecret();
@@ -33,10 +36,10 @@ const results = { date: new Date().toISOString(), machine: machine(), settings: 
 
 try {
   log(`recall-hooks bench: ${results.machine.nproc} x ${results.machine.cpu}, Node ${results.machine.node}`);
-  const needsPool = want("listener", "forward", "latency", "memory", "simulate", "replay");
+  const needsPool = want("listener", "forward", "inspector", "latency", "memory", "simulate", "replay");
   if (needsPool) log("signing 200k deliveries...");
   const pool = needsPool ? await makePool(200_000, SECRET) : null;
-  if (want("listener", "forward")) await throughput(pool);
+  if (want("listener", "forward", "inspector")) await throughput(pool);
   if (want("latency")) await latency(pool);
   if (want("startup")) startup();
   if (want("memory")) await memory(pool);
@@ -46,30 +49,36 @@ try {
   rmSync(tmp, { recursive: true, force: true });
 }
 printTable();
+if (INSPECTOR_ONLY) process.exit(0);
 mkdirSync(join(ROOT, "bench-results"), { recursive: true });
 writeFileSync(join(ROOT, "bench-results", asked.length === 0 ? "latest.json" : `partial-${asked.join("-")}.json`), `${JSON.stringify({ ...results, table: rows }, null, 2)}\n`);
 log(`\nwritten to bench-results/${asked.length === 0 ? "latest.json" : `partial-${asked.join("-")}.json`}`);
 
-/** Listener (verify + journal, then also forwarding) against the bare server, under the same signed load. */
+/**
+ * Listener (verify + journal, then also forwarding, then with the inspector and one page reading its
+ * stream) against the bare server, under the same signed load.
+ */
 async function throughput(pool) {
   const bare = await startBare();
   const sink = await startBare();
-  const best = { bare: null, listener: null, forward: null };
+  const best = { bare: null, listener: null, forward: null, inspect: null };
+  const rounds = INSPECTOR_ONLY ? 1 : ROUNDS;
   try {
-    for (let round = 1; round <= ROUNDS; round += 1) {
-      log(`throughput, round ${round}/${ROUNDS}: bare${want("listener") ? ", listener" : ""}${want("forward") ? ", listener --forward-to" : ""}`);
+    for (let round = 1; round <= rounds; round += 1) {
+      const parts = [want("listener", "inspector") && "listener", want("forward") && "listener --forward-to", want("inspector") && "listener --inspect with a page"].filter(Boolean);
+      log(`throughput, round ${round}/${rounds}: bare, ${parts.join(", ")}`);
       keepBest(best, "bare", await measured(bare.url, pool));
-      if (want("listener")) keepBest(best, "listener", await withListener(pool, `tp-${round}`, [], (url) => measured(url, pool)));
+      // The inspector's figure is a drop from the plain listener's: it needs that one too.
+      if (want("listener", "inspector")) keepBest(best, "listener", await withListener(pool, `tp-${round}`, [], (url) => measured(url, pool)));
       if (want("forward")) keepBest(best, "forward", await withListener(pool, `fw-${round}`, ["--forward-to", sink.url], (url) => measured(url, pool)));
+      if (want("inspector")) keepBest(best, "inspect", pageSawAll(await withListener(pool, `in-${round}`, ["--inspect", "0"], (url, proc) => withPage(url, proc, pool))));
     }
   } finally {
     await Promise.all([bare.stop(), sink.stop()]);
   }
   results.figures.throughput = best;
-  if (best.listener !== null) {
-    const ratio = best.listener.rate / best.bare.rate;
-    row("listener throughput / bare", fmt(ratio, 2), `${rate(best.listener.rate)} vs ${rate(best.bare.rate)} req/s`, ">= 0.60", ratio >= 0.6, best.listener);
-  }
+  const ratio = best.listener === null ? NaN : best.listener.rate / best.bare.rate;
+  if (best.listener !== null) row("listener throughput / bare", fmt(ratio, 2), `${rate(best.listener.rate)} vs ${rate(best.bare.rate)} req/s`, ">= 0.60", ratio >= 0.6, best.listener);
   if (best.forward !== null) {
     const fwd = best.forward.rate / best.bare.rate;
     // Nothing lost: each delivery forwarded, or still owed in the journal when the listener stopped.
@@ -77,7 +86,47 @@ async function throughput(pool) {
     if (best.forward.forwarded !== best.forward.deliveries) results.notes.push(`forward: ${best.forward.forwarded} of ${best.forward.deliveries} deliveries forwarded ok when the listener stopped, ${best.forward.owed} still owed in its journal`);
     row("  with --forward-to a bare sink", fmt(fwd, 2), `${rate(best.forward.rate)} vs ${rate(best.bare.rate)} req/s, ${best.forward.forwarded} forwarded ok`, ">= 0.40", fwd >= 0.4, { ...best.forward, valid: best.forward.valid && complete });
   }
+  if (best.inspect !== null) {
+    const inspect = best.inspect.rate / best.bare.rate;
+    const drop = 1 - inspect / ratio;
+    row("  with --inspect and a page attached", fmt(inspect, 2), `${rate(best.inspect.rate)} req/s, ${fmt(Math.abs(drop) * 100, 1)}% ${drop >= 0 ? "below" : "above"} the plain listener's ratio; the page got ${best.inspect.page.events} records (${best.inspect.page.reconnects} reconnects)`, "drop <= 10%", drop <= 0.1, best.inspect);
+  }
   if (best.listener !== null) row("  latency under that load, p50/p99", `${fmt(best.listener.p50, 0)} / ${fmt(best.listener.p99, 0)} ms`, `bare ${fmt(best.bare.p50, 0)} / ${fmt(best.bare.p99, 0)} ms, ${CONNECTIONS} connections`, "(reported)", null);
+}
+
+/**
+ * The measured load with one page attached to the inspector (scripts/bench-page.mjs, a process of its
+ * own that reads the stream as the page's EventSource does), and what the page received: every
+ * delivery of the load, warm-up included.
+ */
+async function withPage(url, proc, pool) {
+  const ready = await proc.ready;
+  const page = startChild([PAGE, ready.inspect_url], { name: "page", ipc: true });
+  try {
+    await page.ready;
+    const warm = await load(url, pool, { connections: CONNECTIONS, duration: WARMUP_S });
+    const run = await load(url, pool, { connections: CONNECTIONS, duration: MEASURE_S });
+    const sent = warm.ok + run.ok;
+    const received = await new Promise((resolve) => {
+      // A page that never catches up makes the figure invalid, not the bench endless.
+      const cap = setTimeout(() => resolve(null), 60_000);
+      page.child.once("message", (counts) => { clearTimeout(cap); resolve(counts); });
+      page.child.send({ until: sent });
+    });
+    return { ...run, sent, page: received ?? { events: null, doubled: null, reconnects: null } };
+  } finally {
+    await page.stop("SIGTERM");
+  }
+}
+
+/**
+ * The inspector's figure counts only if its page saw every delivery answered 2xx, each once. (The
+ * listener may take a few more, in flight when autocannon stopped: the page is not waited for those.)
+ */
+function pageSawAll(run) {
+  const ok = run.page.events !== null && run.page.events >= run.sent && run.page.events <= run.deliveries && run.page.doubled === 0;
+  if (!ok) results.notes.push(`inspector page: ${run.page.events ?? "not all"} delivery records of ${run.deliveries} (${run.sent} answered 2xx), ${run.page.doubled ?? "?"} doubled`);
+  return { ...run, valid: run.valid && ok };
 }
 
 /** The latency one delivery sees, listener minus bare, with one request at a time (no queueing). */
@@ -285,7 +334,7 @@ function row(figure, measured, detail, goal, pass, run) {
 }
 
 function printTable() {
-  const widths = [36, 12, 8, 8];
+  const widths = [36, 12, 11, 8];
   const line = (r) => `${r.figure.padEnd(widths[0])} ${r.measured.padStart(widths[1])}  ${r.goal.padEnd(widths[2])}  ${r.verdict.padEnd(widths[3])} ${r.detail}`;
   const out = [
     "",

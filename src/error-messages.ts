@@ -18,10 +18,12 @@ const MESSAGES: Partial<Record<ErrorCode, (error: RecallHooksError) => string>> 
   E_SCENARIO_FIXED: (e) => `${e.message.replace(/\.$/, "")}: try --scenario fatal.`,
   E_SUB_CODE_UNKNOWN: (e) => (e.details["documented"] === false ? e.message : subCodeList(e)),
   E_SUB_CODE_OTHER: (e) => subCodeList(e),
+  E_SCENARIO_FILE: (e) => `--scenario-file ${e.message}`,
   E_INPUT_MISSING: (e) => `${e.message} Check the path, or run \`recall-hooks events\` for the event types.`,
   E_JOURNAL_IS_FOLDER: (e) => `--save ${String(e.details["path"])} is a folder: give a file in it, for example --save ${join(String(e.details["path"]), "journal.jsonl")}, or pass --no-save.`,
   E_JOURNAL_PARENT_NOT_FOLDER: (e) => `--save ${String(e.details["path"])}: ${String(e.details["at"])} is a file, not a folder: give a path whose folders are folders, or pass --no-save.`,
   E_JOURNAL_NOT_WRITABLE: (e) => `--save ${String(e.details["path"])}: cannot write to ${String(e.details["at"])} (no permission): give a path in a folder you can write to, or pass --no-save.`,
+  E_STATE_FILE: (e) => `--state ${e.message.replace(/\.$/, "")}: pass another file, or move this one away.`,
   E_CAPTURE_BARE_BODY: (e) => `${String(e.details["input"])} has no "headers" and "body": for a bare body, pass its signature headers with --header "webhook-id: ..." (three times).`,
 };
 

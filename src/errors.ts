@@ -16,6 +16,7 @@ export type ErrorCode =
   | "E_SUB_CODE_UNKNOWN"
   | "E_SUB_CODE_OTHER"
   | "E_SUB_CODE_NONE"
+  | "E_SCENARIO_FILE"
   | "E_INPUT_MISSING"
   | "E_INPUT_UNREADABLE"
   | "E_INPUT_EMPTY_FOLDER"
@@ -29,7 +30,23 @@ export type ErrorCode =
   | "E_JOURNAL_NOT_WRITABLE"
   | "E_CHECK_UNKNOWN"
   /** A meeting script that cannot be streamed (src/realtime/script-parse.ts). */
-  | "E_SCRIPT";
+  | "E_SCRIPT"
+  /** The emulator's state file exists but is not one it wrote (src/emulate/persist.ts). */
+  | "E_STATE_FILE"
+  | InspectorErrorCode;
+
+/**
+ * A request from the inspector's page that cannot be carried out (src/inspector/actions.ts): answered
+ * to the page as JSON with an HTTP status, never raised to the command line.
+ */
+export type InspectorErrorCode =
+  /** Replay freshly signed, but the inspector was started without the secret. */
+  | "E_INSPECT_NO_SECRET"
+  /** A replay target that is not a URL, not http(s), or neither configured nor confirmed. */
+  | "E_INSPECT_TARGET"
+  /** The record asked for has left the inspector's window. */
+  | "E_INSPECT_GONE"
+  | "E_INSPECT_REQUEST";
 
 
 export type ErrorDetails = Readonly<Record<string, string | number | boolean | null | readonly string[]>>;

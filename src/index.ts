@@ -61,5 +61,15 @@ export type { CheckId, CheckReport, CheckResult } from "./check/types.js";
 export { startSampleHandlers } from "./check/sample-handlers.js";
 export type { SampleHandlers } from "./check/sample-handlers.js";
 
+// The emulator: a local, stateful Recall API that drives webhooks from its state.
+export { startEmulator } from "./emulate/emulator.js";
+export type {
+  ApiRecord, Emulator, EmulatorDelivery, EmulatorOptions,
+} from "./emulate/emulator.js";
+
+// The inspector: the page and its JSON/SSE API over a journal (hand it a listener's events for live updates).
+export { startInspector } from "./inspector/index.js";
+export type { Inspector, InspectorOptions } from "./inspector/index.js";
+
 // Errors, with stable codes.
 export { type ErrorCode, RecallHooksError, UsageError, isRecallHooksError } from "./errors.js";

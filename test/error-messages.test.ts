@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { describeError } from "../src/error-messages.js";
 import { RecallHooksError, UsageError } from "../src/errors.js";
 import { buildEvent } from "../src/recall/build.js";
-import { findScenario, withSubCode } from "../src/recall/scenarios.js";
+import { findScenario, parseScenarioFile, withSubCode } from "../src/recall/scenarios.js";
 import { parseSecret } from "../src/webhook/secret.js";
 
 function thrown(fn: () => unknown): RecallHooksError {
@@ -22,6 +22,7 @@ test("the core's messages name no flag; the command line's name the flag or comm
     { error: thrown(() => buildEvent("bot.teleported")), cli: /run `recall-hooks events`/ },
     { error: thrown(() => findScenario("nope")), cli: /simulate lifecycle --list/ },
     { error: thrown(() => withSubCode(findScenario("fatal"), "call_ended_by_host")), cli: /recall-hooks events bot\.fatal/ },
+    { error: thrown(() => parseScenarioFile("{", "lifecycle.json")), cli: /^--scenario-file lifecycle\.json is not JSON/ },
   ];
   for (const { error, cli } of cases) {
     assert.doesNotMatch(error.message, /--|recall-hooks /, error.code);

@@ -2,7 +2,8 @@ import { networkInterfaces } from "node:os";
 import { resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import type { ForwardRoute } from "../listen/forwarder.js";
-import { type Listener, startListener } from "../listen/listener.js";
+import type { Inspector } from "../inspector/index.js";
+import { type Listener, type ListenerEvent, startListener } from "../listen/listener.js";
 import type { ListenSummary } from "../listen/stats.js";
 import { ngrokProvider } from "../listen/ngrok.js";
 import { type TunnelEvent, TunnelKeeper, type TunnelProvider } from "../listen/tunnel.js";
@@ -38,6 +39,9 @@ export interface ListenCommandOptions {
   retryBase: number;
   json?: boolean;
   pretty?: boolean;
+  /** `--inspect` alone is true (the first free port from 4141). */
+  inspect?: number | true;
+  inspectHost?: string;
 }
 
 export interface ListenDeps {
@@ -59,22 +63,26 @@ export async function runListen(options: ListenCommandOptions, ctx: CommandConte
   const givenUrl = options.publicUrl !== undefined ? parseUrl(options.publicUrl, "--public-url").href : null;
   const resendOwedTo = options.resendOwedTo !== undefined ? parseUrl(options.resendOwedTo, "--resend-owed-to") : null;
   if (resendOwedTo && journalPath === null) throw new UsageError("--resend-owed-to resends what the journal still owes: drop --no-save.");
+  if (options.inspect !== undefined && journalPath === null) throw new UsageError("--inspect reads the journal: drop --no-save (or pass --save <file>).");
   if (options.host !== "127.0.0.1" && options.host !== "localhost" && options.host !== "::1") {
     warnings.push(`Listening on ${options.host}: other machines on your network can post to it. Use the default 127.0.0.1 unless you need that.`);
   }
   const interrupted = ctx.interruption();
-  const listener = await start(options, { secret, routes, resendOwedTo, events, journalPath, reporter, ctx });
+  let inspect: ((event: ListenerEvent) => void) | null = null;
+  const listener = await start(options, { secret, routes, resendOwedTo, events, journalPath, reporter, ctx, onInspect: (event) => inspect?.(event) });
   const self = [...routes.map((r) => ["--forward-to", r.url] as const), ...(resendOwedTo ? [["--resend-owed-to", resendOwedTo] as const] : [])].find(([, url]) => pointsAt(url, listener));
   if (self) {
     await listener.close();
     throw new UsageError(`${self[0]} ${self[1].href} is this listener itself (port ${listener.port}): forward to your app's port instead.`);
   }
+  const inspector = options.inspect !== undefined ? await attachInspector(options, { secret, routes, journalPath: journalPath!, reporter, ctx }).catch(async (error: unknown) => { await listener.close(); throw error; }) : null;
+  inspect = inspector ? (event) => inspector.onListenerEvent(event) : null;
   for (const warning of warnings) reporter.warn(warning);
   const tunnel = provider ? new TunnelKeeper({ provider, port: listener.port, onEvent: (e) => reportTunnel(e, reporter) }) : null;
   let summary: ListenSummary;
   try {
     const publicUrl = givenUrl ?? (await tunnel?.start()) ?? null;
-    announce(listener, { publicUrl, secret: secret?.value ?? null, verifying: secret !== null && options.skipVerify !== true, routes, events, tunnelAsked: provider !== null }, reporter);
+    announce(listener, { inspectUrl: inspector?.url ?? null, publicUrl, secret: secret?.value ?? null, verifying: secret !== null && options.skipVerify !== true, routes, events, tunnelAsked: provider !== null }, reporter);
     // Owed forwards are said and sent after the ready record, never before it.
     await listener.resume();
     await interrupted;
@@ -82,6 +90,7 @@ export async function runListen(options: ListenCommandOptions, ctx: CommandConte
   } finally {
     await tunnel?.close();
     summary = await listener.close();
+    await inspector?.close();
   }
   if (reporter.json) reporter.record(listenSummaryRecord(summary));
   else for (const line of renderSummary(summary, reporter.out)) reporter.data(line);
@@ -111,17 +120,19 @@ interface StartParts {
   readonly journalPath: string | null;
   readonly reporter: Reporter;
   readonly ctx: CommandContext;
+  /** The inspector's hook, once it is up (`listen --inspect`). */
+  readonly onInspect: (event: ListenerEvent) => void;
 }
 
 async function start(options: ListenCommandOptions, parts: StartParts): Promise<Listener> {
-  const { reporter } = parts;
+  const print = listenerPrinter(parts.reporter, { journaled: parts.journalPath !== null });
   try {
     return await startListener({
       host: options.host, port: options.port, signer: parts.secret ? new Signer(parts.secret) : null, skipVerify: options.skipVerify === true,
       toleranceSeconds: options.tolerance, journalPath: parts.journalPath, forward: parts.routes, passThrough: options.passThrough === true,
       events: parts.events, maxBodyBytes: options.maxBody, headerTimeoutMs: options.headerTimeout, requestTimeoutMs: options.bodyTimeout,
       forwardTimeoutMs: options.forwardTimeout, retryBaseMs: options.retryBase, now: parts.ctx.now, resendOwedTo: parts.resendOwedTo, deferResume: true,
-      onEvent: listenerPrinter(reporter, { journaled: parts.journalPath !== null }),
+      onEvent: (event) => { print(event); parts.onInspect(event); },
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -178,7 +189,17 @@ function reportTunnel(event: TunnelEvent, reporter: Reporter): void {
   else reporter.info(renderTunnel(event, reporter.err));
 }
 
+/** `listen --inspect`: the inspector beside the listener, reading the journal the listener writes. */
+async function attachInspector(options: ListenCommandOptions, parts: Omit<StartParts, "events" | "onInspect" | "resendOwedTo" | "journalPath"> & { readonly journalPath: string }): Promise<Inspector> {
+  const { openInspector } = await import("./inspect-run.js");
+  return openInspector({
+    journalPath: parts.journalPath, host: options.inspectHost ?? "127.0.0.1", signer: parts.secret ? new Signer(parts.secret) : null, toleranceSeconds: options.tolerance,
+    targets: parts.routes.map((r) => r.url.href), fixturesDir: resolve(parts.ctx.cwd, ".recall-hooks/fixtures"), mode: "live", now: parts.ctx.now,
+  }, options.inspect === true ? undefined : options.inspect, parts.reporter);
+}
+
 interface Announcement {
+  readonly inspectUrl: string | null;
   readonly publicUrl: string | null;
   readonly secret: string | null;
   readonly verifying: boolean;
@@ -190,7 +211,8 @@ interface Announcement {
 function announce(listener: Listener, a: Announcement, reporter: Reporter): void {
   const forwardTo = a.routes.map((r) => (r.pattern ? `${r.pattern}=${r.url.href}` : r.url.href));
   if (reporter.json) {
-    reporter.record(readyRecord({ localUrl: listener.url, pid: process.pid, publicUrl: a.publicUrl, verify: a.verifying, journal: listener.journalPath, forwardTo, events: a.events }));
+    const inspect = a.inspectUrl !== null ? { inspectUrl: a.inspectUrl } : {};
+    reporter.record(readyRecord({ ...inspect, localUrl: listener.url, pid: process.pid, publicUrl: a.publicUrl, verify: a.verifying, journal: listener.journalPath, forwardTo, events: a.events }));
   }
   const s = reporter.err;
   const lines = [`${s.bold("recall-hooks")} listening on ${s.cyan(listener.url)} ${s.dim("(POST or WebSocket, any path)")}`];
@@ -202,6 +224,7 @@ function announce(listener: Listener, a: Announcement, reporter: Reporter): void
   }
   lines.push(`  verifying    ${a.verifying ? `webhook-* and svix-* signatures, secret ${maskSecret(a.secret!)}` : s.yellow(a.secret ? "off (--skip-verify)" : "off: no secret")}`);
   lines.push(`  journal      ${listener.journalPath ?? s.dim("off (--no-save)")}`);
+  if (a.inspectUrl) lines.push(`  inspector    ${s.cyan(a.inspectUrl)}`);
   if (forwardTo.length) lines.push(`  forwarding   ${forwardTo.join(", ")}`);
   if (a.events.length) lines.push(`  events       ${a.events.join(", ")}`);
   lines.push(s.dim("Ctrl-C to stop."));

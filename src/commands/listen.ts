@@ -27,6 +27,8 @@ export function listenCommand(ctx: CommandContext): Command {
     .option("--body-timeout <ms>", "time allowed for a whole request, headers and body", integer(100), 6_000)
     .option("--forward-timeout <ms>", "time a forward target gets to answer", integer(100), 10_000)
     .option("--retry-base <ms>", "first retry delay of a failed forward (doubles, up to 30 s)", integer(10), 1_000)
+    .option("--inspect [port]", "open the inspector, a local web page over the deliveries (port: first free from 4141)", integer(0, 65535))
+    .option("--inspect-host <host>", "address for the inspector; anything but loopback needs the printed token", "127.0.0.1")
     .addOption(jsonOption().conflicts("pretty"))
     .option("--pretty", "human output even when stdout is not a terminal")
     .addHelpText("after", `
@@ -38,7 +40,8 @@ Examples:
   $ NGROK_AUTHTOKEN=... recall-hooks listen --domain my-app.ngrok-free.app
   $ recall-hooks listen -f 'bot.*=http://localhost:3000/hooks/bot' -f 'recording.*=http://localhost:3000/hooks/media'
   $ recall-hooks listen --json | jq 'select(.type=="event")'
-  $ recall-hooks listen --secret whsec_... --forward-to ws://localhost:3000/realtime   real-time WebSocket frames to your app`)
+  $ recall-hooks listen --secret whsec_... --forward-to ws://localhost:3000/realtime   real-time WebSocket frames to your app
+  $ recall-hooks listen --inspect                                  the inspector page at http://127.0.0.1:4141/`)
     .action(async (options: ListenCommandOptions) => {
       const { runListen } = await import("./listen-run.js");
       ctx.exitCode = await runListen(options, ctx);

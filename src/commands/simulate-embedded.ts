@@ -1,5 +1,10 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Inspector } from "../inspector/index.js";
 import type { Listener } from "../listen/listener.js";
 import { listenerPrinter } from "../output/listen.js";
+import { readyRecord } from "../output/records.js";
 import type { Reporter } from "../output/reporter.js";
 import { simulate } from "../simulate/simulate.js";
 import { generateSecret } from "../webhook/secret.js";
@@ -25,13 +30,19 @@ export interface EmbeddedRun {
   readonly realtime: (wsUrl: string) => Promise<RealtimeRunPlan>;
   /** Prints what each bot streamed; false when an endpoint missed frames. */
   readonly reportRealtime: (bots: readonly BotRealtime[]) => Promise<boolean>;
+  /** `--inspect [port]`: the inspector over the run (true: the first free port from 4141). */
+  readonly inspect: number | true | undefined;
 }
 
 export async function runEmbedded(run: EmbeddedRun, reporter: Reporter, ctx: CommandContext): Promise<number> {
   const secret = run.secret !== undefined ? requireSecret(run.secret, (w) => reporter.warn(w)).value : generateSecret();
   const signer = new Signer(secret);
   const { startListener } = await import("../listen/listener.js");
-  const listener: Listener = await startListener({ port: 0, signer, journalPath: null, onEvent: listenerPrinter(reporter) });
+  const print = listenerPrinter(reporter);
+  const journalPath = run.inspect !== undefined ? join(await mkdtemp(join(tmpdir(), "recall-hooks-simulate-")), "journal.jsonl") : null;
+  let inspector: Inspector | null = null;
+  const listener: Listener = await startListener({ port: 0, signer, journalPath, onEvent: (e) => { print(e); inspector?.onListenerEvent(e); } });
+  if (journalPath !== null) inspector = await openInspector(listener, journalPath, signer, run.inspect, reporter, ctx);
   let closed = false;
   try {
     if (!reporter.json) reporter.info(`Embedded listener on ${listener.url} (it verifies with a secret made for this run; --to <url> drives your own handler)`);
@@ -46,9 +57,27 @@ export async function runEmbedded(run: EmbeddedRun, reporter: Reporter, ctx: Com
     await listener.close();
     closed = true;
     const streamed = await run.reportRealtime(report.realtime);
-    const code = printer.finish(report.summary);
-    return code === 0 && !streamed ? 1 : code;
+    const finished = printer.finish(report.summary);
+    const code = finished === 0 && !streamed ? 1 : finished;
+    if (inspector) {
+      reporter.info(`The inspector stays up at ${inspector.url} (journal ${journalPath}); Ctrl-C to stop.`);
+      await reporter.flush();
+      await ctx.interruption();
+    }
+    return code;
   } finally {
     if (!closed) await listener.close();
+    await inspector?.close();
   }
+}
+
+async function openInspector(listener: Listener, journalPath: string, signer: Signer, port: number | true | undefined, reporter: Reporter, ctx: CommandContext): Promise<Inspector> {
+  const { openInspector: open } = await import("./inspect-run.js");
+  const inspector = await open({ journalPath, signer, fixturesDir: join(ctx.cwd, ".recall-hooks/fixtures"), mode: "live", now: ctx.now, targets: [] },
+    port === true ? undefined : port, reporter);
+  // The embedded listener's ready record, as listen's: the run's signed deliveries are all it verifies.
+  if (reporter.json) reporter.record(readyRecord({ inspectUrl: inspector.url, localUrl: listener.url, pid: process.pid, publicUrl: null, verify: true, journal: journalPath, forwardTo: [], events: [] }));
+  else reporter.info(`Inspector at ${inspector.url}`);
+  await reporter.flush();
+  return inspector;
 }

@@ -81,7 +81,8 @@ export async function realtimeOptions(options: SimulateCommandOptions, ctx: Comm
   };
 }
 
-async function readScript(path: string, ctx: CommandContext): Promise<MeetingScript> {
+/** Reads --script: either form, problems as usage errors naming the file. */
+export async function readScript(path: string, ctx: CommandContext): Promise<MeetingScript> {
   const bytes = await readInput(path, ctx);
   const { parseScript } = await import("../realtime/script-parse.js");
   try {

@@ -1,6 +1,6 @@
 import type { BodyFormat } from "../recall/body-format.js";
 import { UsageError } from "../errors.js";
-import { durationMs, expandSubCodes, findScenario, listScenarios, scenarioSteps, withSubCode } from "../recall/scenarios.js";
+import { type Scenario, durationMs, expandSubCodes, findScenario, listScenarios, parseScenarioFile, scenarioSteps, withSubCode } from "../recall/scenarios.js";
 import type { Reporter } from "../output/reporter.js";
 import { formatMs } from "../output/format.js";
 import { scenarioListRecord } from "../output/records.js";
@@ -13,6 +13,9 @@ import { parseMetadata, parseUrl, requireSecret } from "./options.js";
 export interface SimulateCommandOptions {
   to?: string;
   scenario: string;
+  /** A scenario file (`--scenario-file`); runSimulate reads it into `scenarioFromFile`. */
+  scenarioFile?: string;
+  scenarioFromFile?: Scenario;
   list?: boolean;
   subCode?: string;
   allSubCodes?: boolean;
@@ -39,6 +42,8 @@ export interface SimulateCommandOptions {
   rawAudio?: "mixed" | "separate";
   video?: boolean;
   chunkMs: number;
+  /** Embedded listener only: the inspector page (true: the first free port from 4141). */
+  inspect?: number | true;
 }
 
 export async function runSimulate(options: SimulateCommandOptions, ctx: CommandContext): Promise<number> {
@@ -47,6 +52,7 @@ export async function runSimulate(options: SimulateCommandOptions, ctx: CommandC
     printList(reporter);
     return 0;
   }
+  if (options.scenarioFile !== undefined) options.scenarioFromFile = await readScenarioFile(options.scenarioFile, ctx.cwd);
   const base = checkOptions(options);
   const { checkRealtimeFlags, realtimeOptions, reportRealtime } = await import("./simulate-realtime.js");
   checkRealtimeFlags(options);
@@ -54,9 +60,10 @@ export async function runSimulate(options: SimulateCommandOptions, ctx: CommandC
     const { runEmbedded } = await import("./simulate-embedded.js");
     return runEmbedded({
       library: libraryOptions(options), secret: options.secret, banner: (url, lifecycleMs) => banner(options, { ...base, lifecycleMs: lifecycleMs ?? base.lifecycleMs }, url),
-      realtime: (wsUrl) => realtimeOptions(options, ctx, reporter, wsUrl), reportRealtime: (bots) => reportRealtime(bots, reporter),
+      realtime: (wsUrl) => realtimeOptions(options, ctx, reporter, wsUrl), reportRealtime: (bots) => reportRealtime(bots, reporter), inspect: options.inspect,
     }, reporter, ctx);
   }
+  if (options.inspect !== undefined) throw new UsageError("--inspect watches the embedded listener: drop --to, or run `recall-hooks listen --inspect` in front of your handler.");
   const url = parseUrl(options.to, "--to");
   const secret = requireSecret(options.secret, (w) => reporter.warn(w));
   const { createDispatcher } = await import("../webhook/deliver.js");
@@ -84,7 +91,7 @@ interface CheckedRun {
 
 /** Option combinations that cannot work, as one-line errors with the fix. */
 function checkOptions(options: SimulateCommandOptions): CheckedRun {
-  const scenario = findScenario(options.scenario);
+  const scenario = options.scenarioFromFile ?? findScenario(options.scenario);
   if (options.subCode !== undefined && options.allSubCodes) throw new UsageError("Give --sub-code or --all-sub-codes, not both.");
   // The scenario module refuses a sub code for a scenario without one, and an unknown sub code.
   const variant = options.subCode !== undefined ? withSubCode(scenario, options.subCode) : scenario;
@@ -98,7 +105,7 @@ function checkOptions(options: SimulateCommandOptions): CheckedRun {
 
 function libraryOptions(options: SimulateCommandOptions): Omit<SimulateOptions, "to" | "secret"> {
   return {
-    scenario: options.scenario,
+    scenario: options.scenarioFromFile ?? options.scenario,
     bots: options.bots,
     concurrency: options.concurrency,
     speed: options.speed,
@@ -130,4 +137,16 @@ function printList(reporter: Reporter): void {
   }
   const width = Math.max(...all.map((s) => s.name.length));
   for (const s of all) reporter.data(`${reporter.out.bold(s.name.padEnd(width))}  ${s.description}`);
+}
+
+async function readScenarioFile(file: string, cwd: string): Promise<Scenario> {
+  const { readFile } = await import("node:fs/promises");
+  const { resolve } = await import("node:path");
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, file), "utf8");
+  } catch (error) {
+    throw new UsageError(`Cannot read the scenario file ${file} (${(error as NodeJS.ErrnoException).code ?? "error"}): check the path.`, { cause: error });
+  }
+  return parseScenarioFile(text, file);
 }

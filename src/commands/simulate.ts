@@ -9,6 +9,7 @@ export function simulateCommand(ctx: CommandContext): Command {
     .description("drive bots through a whole Recall lifecycle, signed and spaced like Recall's deliveries")
     .option("--to <url>", "your webhook endpoint (default: an embedded listener that verifies and prints)")
     .option("-s, --scenario <name>", "which lifecycle (see --list)", "happy")
+    .option("--scenario-file <file>", "a lifecycle from a JSON file ({name, steps: [{event, delay_ms, sub_code}]}), e.g. one the inspector exported")
     .option("--list", "list the scenarios, one line each")
     .option("--sub-code <code>", "the sub code of the scenario's fatal / call_ended / permission-denied step")
     .option("--all-sub-codes", "one bot per sub code of that step (e.g. every fatal sub code)")
@@ -34,6 +35,7 @@ export function simulateCommand(ctx: CommandContext): Command {
     .option("--video", "video_separate_png.data: PNG frames per participant at 2 fps (WebSocket endpoints only)")
     .option("--chunk-ms <ms>", "raw audio chunk length", integer(10, 10_000), 100)
     .addOption(secretOption())
+    .option("--inspect [port]", "without --to: open the inspector page over the run; it stays up until Ctrl-C", integer(0, 65535))
     .addOption(jsonOption())
     .addHelpText("after", `
 Exit codes: 0 every delivery answered 2xx (and every real-time frame arrived), 1 some did not (after retries), 2 usage error, 130 interrupted.

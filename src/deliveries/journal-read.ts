@@ -65,6 +65,12 @@ function classify(value: unknown): Classified {
   return { kind: "unreadable" };
 }
 
+/** The journal record a parsed line holds (a delivery with its key, a forward that names its target), else null. */
+export function journalRecordOf(value: unknown): JournalRecord | null {
+  const what = classify(value);
+  return what.kind === "capture" ? what.delivery : what.kind === "forward" ? what.forward : null;
+}
+
 /**
  * Accumulates a file's lines into a JournalState in one pass. With `keep` false (streaming a
  * journal record by record) it keeps nothing but the count of lines.

@@ -6,7 +6,7 @@ import type { Signer } from "../webhook/sign.js";
 import { DEFAULT_TOLERANCE_SECONDS, type VerificationReason } from "../webhook/verify.js";
 import { createDispatcher } from "../webhook/deliver.js";
 import { type ForwardOutcome, type ForwardRoute, Forwarder } from "./forwarder.js";
-import { type Refusal, type RunningServer, startHttpServer } from "./http.js";
+import { type ReceivedRequest, type Refusal, type RunningServer, startHttpServer } from "./http.js";
 import { Journal } from "../deliveries/journal.js";
 import { scanJournal } from "../deliveries/resume.js";
 import { resumeOwed } from "./owed.js";
@@ -73,7 +73,8 @@ export interface AcceptedDelivery {
 
 export type ListenerEvent =
   | { readonly type: "delivery"; readonly delivery: AcceptedDelivery }
-  | { readonly type: "rejected"; readonly status: number; readonly path: string; readonly id: string | null; readonly reason: VerificationReason | Refusal["reason"] | "journal_failed"; readonly message: string; readonly at: number }
+  /** `request`: what a refused signature was computed over, so the inspector can explain the failure. */
+  | { readonly type: "rejected"; readonly status: number; readonly path: string; readonly id: string | null; readonly reason: VerificationReason | Refusal["reason"] | "journal_failed"; readonly message: string; readonly at: number; readonly request?: Pick<ReceivedRequest, "headers" | "body"> }
   | { readonly type: "forward"; readonly outcome: ForwardOutcome }
   | { readonly type: "resumed"; readonly count: number; readonly journal: string }
   /** Forwards an earlier run owed to a target that is no longer configured; `resentTo` when they are sent elsewhere. */

@@ -1,6 +1,5 @@
 import { matchesAny } from "../recall/catalog.js";
-import { parseDelivery } from "../recall/parse.js";
-import type { ParsedEvent } from "../recall/types.js";
+import { isBotStatus, parseDelivery } from "../recall/parse.js";
 import { deliveryLine, type Journal } from "../deliveries/journal.js";
 import { readSignatureHeaders, type HeaderFamily } from "../webhook/headers.js";
 import type { Signer } from "../webhook/sign.js";
@@ -151,7 +150,7 @@ export class RequestPipeline {
 
   #reject(request: ReceivedRequest, id: string | null, r: Rejection): Answer {
     this.#p.stats.countRejected(r.reason);
-    this.#p.emit({ type: "rejected", status: r.status, path: request.path, id, reason: r.reason, message: r.message, at: request.receivedAt });
+    this.#p.emit({ type: "rejected", status: r.status, path: request.path, id, reason: r.reason, message: r.message, at: request.receivedAt, request });
     return { status: r.status, body: r.status === 503 ? "could not store the delivery; retry\n" : r.status === 400 ? "bad request\n" : "invalid signature\n" };
   }
 }
@@ -164,9 +163,4 @@ function writeProblem(error: unknown): string {
   if (code === "EIO") return "an input/output error on the disk";
   if (code === "EFBIG") return "the file is too large";
   return `write failed${code ? `: ${code}` : ""}`;
-}
-
-/** Bot status events (current and legacy) make up a bot's timeline; recording.done's "done" does not. */
-function isBotStatus(parsed: ParsedEvent): boolean {
-  return parsed.event !== null && parsed.event.startsWith("bot.") && (parsed.shape === "status" || parsed.shape === "legacy_status" || parsed.info === null);
 }

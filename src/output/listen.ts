@@ -192,18 +192,32 @@ export function listenerLine(event: ListenerEvent): string {
     + `"status":${d.status},"path":${JSON.stringify(d.path)},"received_at":"${e.receivedAt}","forward_to":${JSON.stringify(d.forwardTo)},"headers":${e.headers},${e.body}}`;
 }
 
+/** What listen --json's `event` record says of a delivery, its headers and body aside. */
+export type EventFacts = Pick<AcceptedDelivery, "seq" | "id" | "parsed" | "verified" | "duplicate" | "outOfOrderAfter" | "status" | "path" | "forwardTo"> & {
+  /** A header family; a journal line's as written. */
+  readonly scheme: string | null;
+  readonly receivedAt: string;
+};
+
+/**
+ * listen --json's `event` record but the delivery's bytes: the one schema of the listener's output and
+ * the inspector's stream (which builds it from journal lines).
+ */
+export function eventRecordFields(d: EventFacts): Record<string, unknown> {
+  const p = d.parsed;
+  return {
+    type: "event", seq: d.seq, id: d.id, event: p.event, bot_id: p.botId, code: p.code, sub_code: p.subCode, sub_code_description: p.subCodeDescription,
+    known: p.info !== null, verified: d.verified, scheme: d.scheme, duplicate: d.duplicate, out_of_order: d.outOfOrderAfter !== null,
+    out_of_order_after: d.outOfOrderAfter, status: d.status, path: d.path, received_at: d.receivedAt, forward_to: d.forwardTo,
+  };
+}
+
 export function listenerRecord(event: ListenerEvent): Record<string, unknown> {
   switch (event.type) {
     case "delivery": {
       const d = event.delivery;
-      const p = d.parsed;
-      return {
-        type: "event", seq: d.seq, id: d.id, event: p.event, bot_id: p.botId, code: p.code, sub_code: p.subCode, sub_code_description: p.subCodeDescription,
-        known: p.info !== null, verified: d.verified, scheme: d.scheme, duplicate: d.duplicate, out_of_order: d.outOfOrderAfter !== null,
-        out_of_order_after: d.outOfOrderAfter, status: d.status, path: d.path, received_at: new Date(d.receivedAt).toISOString(), forward_to: d.forwardTo,
-        // The exact delivery, so an event line can be verified, replayed or piped into jq.
-        headers: d.headers, ...encodeBody(d.body),
-      };
+      // The exact delivery, so an event line can be verified, replayed or piped into jq.
+      return { ...eventRecordFields({ ...d, receivedAt: new Date(d.receivedAt).toISOString() }), headers: d.headers, ...encodeBody(d.body) };
     }
     case "rejected":
       return { type: "event", id: event.id, verified: false, status: event.status, reason: event.reason, message: event.message, path: event.path, received_at: new Date(event.at).toISOString() };

@@ -42,18 +42,19 @@ export function realtimeEventJson(event: RealtimeEvent, bot: string): Record<str
 /** A tally line per bot and endpoint. */
 export function renderRealtimeSummary(bots: readonly BotRealtime[], style: Style): string[] {
   if (bots.length === 0) return [];
-  const lines = ["", style.bold("real-time")];
-  for (const bot of bots) {
-    for (const e of bot.endpoints) {
-      const parts = [`${e.frames} frames`];
-      if (e.transport === "websocket") parts.push(`${e.connections} connection${e.connections === 1 ? "" : "s"}${e.drops ? `, ${e.drops} dropped` : ""}`);
-      else if (e.retries) parts.push(`${e.retries} retries`);
-      if (e.lost) parts.push(style.red(`${e.lost} lost`));
-      const state = e.failed ? style.red("failed") : e.lost ? style.yellow("incomplete") : style.green("ok");
-      lines.push(`  ${style.cyan(label(bot.botId))}  ${neutralize(e.url)} (${e.transport})  ${parts.join(", ")}  ${state}`);
-    }
-  }
-  return lines;
+  return ["", style.bold("real-time"), ...bots.flatMap((bot) => renderEndpointTallies(bot, style))];
+}
+
+/** One bot's tally lines (the emulator prints them as each bot's stream ends). */
+export function renderEndpointTallies(bot: BotRealtime, style: Style): string[] {
+  return bot.endpoints.map((e) => {
+    const parts = [`${e.frames} frames`];
+    if (e.transport === "websocket") parts.push(`${e.connections} connection${e.connections === 1 ? "" : "s"}${e.drops ? `, ${e.drops} dropped` : ""}`);
+    else if (e.retries) parts.push(`${e.retries} retries`);
+    if (e.lost) parts.push(style.red(`${e.lost} lost`));
+    const state = e.failed ? style.red("failed") : e.lost ? style.yellow("incomplete") : style.green("ok");
+    return `  ${style.cyan(label(bot.botId))}  ${neutralize(e.url)} (${e.transport})  ${parts.join(", ")}  ${state}`;
+  });
 }
 
 export function realtimeSummaryJson(bots: readonly BotRealtime[]): Record<string, unknown>[] {

@@ -25,6 +25,8 @@ export function snakeEach(values: readonly object[]): JsonRecord[] {
 }
 
 export interface ReadyFacts {
+  /** `listen --inspect`: the inspector's page. */
+  readonly inspectUrl?: string;
   readonly localUrl: string;
   /** The process that listens (under the command's own, see src/respawn.ts). */
   readonly pid: number;

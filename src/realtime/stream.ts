@@ -36,6 +36,14 @@ export interface RealtimeStreamOptions {
   readonly uuid?: () => string;
 }
 
+/** How one play is timed and ended, when the caller drives the recording (the emulator). */
+export interface PlayOptions {
+  /** Epoch ms at which a moment of recording (seconds) was recorded, when the caller keeps its own clock (the emulator's meeting time). */
+  readonly absolute?: (seconds: number) => number;
+  /** Ends the play early: once the signal fires, frames due before `atMs()` ms of recording go out at once, the rest never. */
+  readonly cut?: { readonly signal: AbortSignal; readonly atMs: () => number };
+}
+
 interface Route {
   readonly sender: EndpointSender;
   readonly bodies: FrameBodies;
@@ -78,17 +86,26 @@ export class RealtimeStream {
   }
 
   /** Streams the frames due in [fromMs, toMs) of recording; resolves once every endpoint has them (or gave up). */
-  async play(fromMs: number, toMs: number): Promise<void> {
+  async play(fromMs: number, toMs: number, options: PlayOptions = {}): Promise<void> {
     const { speed, signal } = this.#options;
     const started = this.#now();
     const startedMono = performance.now();
-    // Times in the bodies follow the run's clock, like the status webhooks' updated_at.
-    const absolute = (seconds: number): number => started + scaled(seconds * 1000 - fromMs, speed);
+    // Times in the bodies follow the run's clock, like the status webhooks' updated_at; or the
+    // caller's own clock (the emulator's meeting time) from the moment fromMs was recorded.
+    const absolute = options.absolute ?? ((seconds: number): number => started + scaled(seconds * 1000 - fromMs, speed));
+    const cut = options.cut;
+    const waitSignal = cut && signal ? AbortSignal.any([signal, cut.signal]) : cut?.signal ?? signal;
     const sends: Promise<void>[] = [];
     for (const frame of this.#options.frames) {
       if (frame.atMs < fromMs || frame.atMs >= toMs) continue;
-      const due = scaled(frame.atMs - fromMs, speed) - (performance.now() - startedMono);
-      if (due > 1) await this.#sleep(due, signal);
+      if (cut?.signal.aborted) {
+        // Cut short: what was recorded before the cut still goes out, at once; the rest never does.
+        if (frame.atMs >= cut.atMs()) break;
+      } else {
+        const due = scaled(frame.atMs - fromMs, speed) - (performance.now() - startedMono);
+        if (due > 1) await this.#sleep(due, waitSignal);
+        if (cut?.signal.aborted && frame.atMs >= cut.atMs()) break;
+      }
       if (signal?.aborted) break;
       for (const route of this.#routes) {
         if (route.accepts(frame.event)) sends.push(route.sender.send(frame.event, route.bodies.body(frame, absolute)));

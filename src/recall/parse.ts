@@ -126,3 +126,8 @@ function objectOrNull(value: unknown): JsonObject | null {
 function str(value: unknown): string | null {
   return typeof value === "string" ? value : null;
 }
+
+/** Bot status events (current and legacy) make up a bot's timeline; recording.done's "done" does not. */
+export function isBotStatus(parsed: ParsedEvent): boolean {
+  return parsed.event !== null && parsed.event.startsWith("bot.") && (parsed.shape === "status" || parsed.shape === "legacy_status" || parsed.info === null);
+}

@@ -169,3 +169,31 @@ export function scenarioSteps(scenario: Scenario, options: { artifacts?: boolean
 export function durationMs(steps: readonly ScenarioStep[]): number {
   return steps.reduce((sum, step) => sum + step.delayMs, 0);
 }
+
+/**
+ * A scenario from a file (`simulate lifecycle --scenario-file`, the inspector's "export lifecycle"):
+ * `{"name", "description", "recorded", "steps": [{"event", "delay_ms", "sub_code"?}]}`.
+ */
+export function parseScenarioFile(text: string, source: string): Scenario {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new RecallHooksError("E_SCENARIO_FILE", `${source} is not JSON: a scenario file is {"name", "steps": [{"event", "delay_ms"}]}.`, { source });
+  }
+  const v = value as { name?: unknown; description?: unknown; recorded?: unknown; steps?: unknown };
+  if (typeof v !== "object" || v === null || !Array.isArray(v.steps) || v.steps.length === 0) {
+    throw new RecallHooksError("E_SCENARIO_FILE", `${source} has no steps: a scenario file is {"name", "steps": [{"event", "delay_ms"}]}.`, { source });
+  }
+  const steps = v.steps.map((raw: unknown, i: number): ScenarioStep => {
+    const step = raw as { event?: unknown; delay_ms?: unknown; sub_code?: unknown };
+    const delay = step.delay_ms ?? 0;
+    if (typeof step.event !== "string" || typeof delay !== "number" || !(delay >= 0)) {
+      throw new RecallHooksError("E_SCENARIO_FILE", `${source}: step ${i + 1} needs "event" (a string) and "delay_ms" (0 or more).`, { source });
+    }
+    const sub = step.sub_code;
+    return sub === undefined ? { event: step.event, delayMs: delay } : { event: step.event, delayMs: delay, subCode: typeof sub === "string" ? sub : null };
+  });
+  const name = typeof v.name === "string" && v.name !== "" ? v.name : "from-file";
+  return { name, description: typeof v.description === "string" ? v.description : `from ${source}`, recorded: v.recorded === true, steps };
+}

@@ -119,8 +119,26 @@ async function runPool<T>(items: readonly T[], limit: number, work: (item: T) =>
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/**
+ * Sends messages one at a time as a caller produces them (the emulator's state changes), with the
+ * same signing, delivery and Svix retries as `sendLanes`. Nothing is kept: records go to onDelivery.
+ */
+export interface MessageSender {
+  /** Sends now; resolves with the first attempt's record (retries follow on their own schedule). */
+  send(lane: string, message: Outgoing): Promise<DeliveryRecord>;
+  /** Waits for retries still scheduled. */
+  settled(): Promise<void>;
+}
+
+export function createSender(options: SendOptions & { readonly dispatcher: Dispatcher }): MessageSender {
+  const sender = new LaneSender(options, options.dispatcher, false);
+  return { send: (lane, message) => sender.attempt(lane, message, 1), settled: () => sender.settled() };
+}
+
 class LaneSender {
+  /** Every attempt of a run (empty for a long-lived sender, which only reports through onDelivery). */
   readonly records: DeliveryRecord[] = [];
+  readonly #keep: boolean;
   readonly clock: () => number;
   readonly #options: SendOptions;
   readonly #dispatcher: Dispatcher;
@@ -131,7 +149,8 @@ class LaneSender {
   readonly #signal: AbortSignal;
   stopped: "refused" | null = null;
 
-  constructor(options: SendOptions, dispatcher: Dispatcher) {
+  constructor(options: SendOptions, dispatcher: Dispatcher, keep = true) {
+    this.#keep = keep;
     this.#options = options;
     this.#dispatcher = dispatcher;
     this.clock = options.clock ?? performance.now.bind(performance);
@@ -153,7 +172,7 @@ class LaneSender {
       if (pause !== null) await pause;
       if (message.before !== undefined) await message.before();
       if (this.#aborted) return;
-      await this.#attempt(lane.name, message, 1);
+      await this.attempt(lane.name, message, 1);
       message.after?.();
     }
     // A whole lifecycle refused means nothing listens there: the other lanes would only repeat it.
@@ -187,18 +206,19 @@ class LaneSender {
     return speed > 0 && ms > 0 ? this.#sleep(Math.min(ms / speed, MAX_DELAY_MS), this.#signal) : null;
   }
 
-  async #attempt(lane: string, message: Outgoing, attempt: number): Promise<void> {
+  async attempt(lane: string, message: Outgoing, attempt: number): Promise<DeliveryRecord> {
     const record = await this.#send(lane, message, attempt);
-    this.records.push(record);
+    if (this.#keep) this.records.push(record);
     this.#options.onDelivery?.(record);
     // Svix schedules each message's retries on its own: later messages of the lane do not wait.
     if (record.willRetry) {
       const retry = (this.#wait(SVIX_RETRY_SCHEDULE_MS[attempt - 1]!) ?? Promise.resolve()).then(async () => {
-        if (!this.#aborted) await this.#attempt(lane, message, attempt + 1);
+        if (!this.#aborted) await this.attempt(lane, message, attempt + 1);
       });
       this.#pending.add(retry);
       retry.finally(() => this.#pending.delete(retry)).catch(() => undefined);
     }
+    return record;
   }
 
   async #send(lane: string, message: Outgoing, attempt: number): Promise<DeliveryRecord> {

@@ -15,6 +15,8 @@ export interface RunOptions {
   readonly input?: string | Buffer;
   readonly env?: Record<string, string | undefined>;
   readonly cwd?: string;
+  /** Kills the child (SIGKILL) when aborted, e.g. the test's own signal on a timeout, so a hang fails instead of holding the suite. */
+  readonly signal?: AbortSignal;
 }
 
 /** Runs the binary to completion. The environment is clean of the user's secret and tokens. */
@@ -23,12 +25,12 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
     const env: Record<string, string | undefined> = { ...process.env, RECALL_WEBHOOK_SECRET: undefined, NGROK_AUTHTOKEN: undefined, NO_COLOR: "1", FORCE_COLOR: undefined };
     Object.assign(env, options.env);
     for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
-    const child = spawn(process.execPath, [BIN, ...args], { env: env as NodeJS.ProcessEnv, cwd: options.cwd ?? ROOT });
+    const child = spawn(process.execPath, [BIN, ...args], { env: env as NodeJS.ProcessEnv, cwd: options.cwd ?? ROOT, ...(options.signal && { signal: options.signal, killSignal: "SIGKILL" as const }) });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (c: Buffer) => out.push(c));
     child.stderr.on("data", (c: Buffer) => err.push(c));
-    child.on("error", reject);
+    child.on("error", (error) => { if (error.name !== "AbortError") reject(error); });
     child.on("close", (code) => resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
     child.stdin.end(options.input ?? "");
   });

@@ -1,0 +1,247 @@
+import { open, type FileHandle } from "node:fs/promises";
+import { decodeBody, type DeliveryRecord } from "../deliveries/journal.js";
+import { journalRecordOf } from "../deliveries/journal-read.js";
+import { isObject, tryParse } from "../json.js";
+import type { ListenerEvent } from "../listen/listener.js";
+import { Timeline } from "../listen/timeline.js";
+import { isBotStatus, parseDelivery } from "../recall/parse.js";
+import type { ParsedEvent } from "../recall/types.js";
+import { deliveryRecord, forwardRecord, rejectedRecord } from "./records.js";
+
+/**
+ * One record the inspector shows. Its place is (pos, sub): journal records sit at the byte offset
+ * where their line ends (sub 0); a delivery the listener refused is not journaled, so it sits at the
+ * journal's end when it happened (sub > 0). The SSE id is that place, so a browser that reconnects
+ * with Last-Event-ID, or an inspector started later over the same journal, resumes exactly.
+ */
+export interface Entry {
+  readonly cursor: string;
+  readonly pos: number;
+  readonly sub: number;
+  /** Where the journal line starts; a refused delivery's `pos`. */
+  readonly start: number;
+  /** The stream record without headers and body (read again from the journal when asked). */
+  readonly record: Record<string, unknown>;
+  /** data.data.updated_at of a delivery, for bot timelines (not part of the stream record). */
+  readonly updatedAt?: string | null;
+  /** A refused delivery's request, kept in memory (it is in no file), its body cut at KEPT_BODY_BYTES. */
+  readonly kept?: { readonly headers: Record<string, string | string[]>; readonly body: Buffer };
+}
+
+export type Listener = (entry: Entry, line: string) => void;
+
+const CHUNK = 64 * 1024;
+const KEPT_BODY_BYTES = 256 * 1024;
+
+export function cursorOf(pos: number, sub: number): string {
+  return sub === 0 ? String(pos) : `${pos}r${sub}`;
+}
+
+/** `1234` or `1234r2`; null for anything else. */
+export function parseCursor(text: string | null | undefined): { pos: number; sub: number } | null {
+  const m = /^(\d{1,15})(?:r(\d{1,9}))?$/.exec(text ?? "");
+  return m ? { pos: Number(m[1]), sub: Number(m[2] ?? 0) } : null;
+}
+
+export function isAfter(e: { pos: number; sub: number }, c: { pos: number; sub: number }): boolean {
+  return e.pos > c.pos || (e.pos === c.pos && e.sub > c.sub);
+}
+
+/**
+ * The journal as the inspector sees it: read once from the start, then followed as it grows (the
+ * listener says when). Memory stays flat: a ring of summaries; bodies are read again from the file.
+ */
+export class JournalStore {
+  readonly path: string;
+  readonly ringSize: number;
+  #fd: FileHandle | null = null;
+  #offset = 0;
+  #sub = 0;
+  #ring: Entry[] = [];
+  #byCursor = new Map<string, Entry>();
+  #listeners = new Set<Listener>();
+  #queue: Promise<void> = Promise.resolve();
+  #waiting = false;
+  readonly #timeline = new Timeline();
+
+  constructor(path: string, options: { ringSize?: number } = {}) {
+    this.path = path;
+    this.ringSize = options.ringSize ?? 1000;
+  }
+
+  async open(): Promise<void> {
+    this.#fd = await open(this.path, "r");
+    await this.#pump();
+  }
+
+  get offset(): number {
+    return this.#offset;
+  }
+
+  /** The summaries kept, oldest first. */
+  entries(): readonly Entry[] {
+    return this.#ring;
+  }
+
+  find(cursor: string): Entry | undefined {
+    return this.#byCursor.get(cursor);
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The listener wrote to the journal (or refused a delivery): read what is new. */
+  onListenerEvent(event: ListenerEvent): void {
+    this.refresh();
+    if (event.type === "rejected") this.#queue = this.#queue.then(() => this.#addRejected(event));
+  }
+
+  /**
+   * The file grew (another process writes it): read what is new. A burst of notifications costs one
+   * read: a read already waiting to start will see everything written so far.
+   */
+  refresh(): void {
+    if (this.#waiting) return;
+    this.#waiting = true;
+    this.#queue = this.#queue.then(() => {
+      this.#waiting = false;
+      return this.#pump();
+    }).catch(() => {});
+  }
+
+  /** Resolves once every notification so far is read. */
+  settled(): Promise<void> {
+    return this.#queue;
+  }
+
+  async close(): Promise<void> {
+    await this.#queue;
+    await this.#fd?.close();
+    this.#fd = null;
+  }
+
+  /** The journal line of an entry, parsed; null for a refused delivery or a line that is gone. */
+  async line(entry: Entry): Promise<Record<string, unknown> | null> {
+    if (entry.sub !== 0 || this.#fd === null) return null;
+    const bytes = Buffer.alloc(entry.pos - entry.start);
+    await this.#fd.read(bytes, 0, bytes.length, entry.start);
+    const value = tryParse(bytes.toString("utf8"));
+    return isObject(value) ? value : null;
+  }
+
+  /** The full stream record of an entry, headers and body included. */
+  async fullLine(entry: Entry): Promise<string> {
+    if (entry.sub !== 0) return JSON.stringify(entry.record);
+    const line = await this.line(entry);
+    return JSON.stringify(line ? { ...entry.record, ...bodyOf(line) } : entry.record);
+  }
+
+  /**
+   * Records after a cursor, as [entry, line] pairs: from the file for what the ring no longer holds
+   * (journal records only: refused deliveries live in memory), then from the ring.
+   */
+  async *after(cursor: { pos: number; sub: number } | null): AsyncGenerator<[Entry, string]> {
+    const ring = this.#ring.slice();
+    const first = ring[0];
+    if (cursor !== null && first !== undefined && cursor.pos < first.start && this.#fd !== null) {
+      const older = new Timeline();
+      for await (const line of readLines(this.#fd, cursor.pos, first.start)) {
+        const made = toEntry(line, older);
+        if (made) yield [made.entry, made.line];
+      }
+    }
+    for (const entry of ring) {
+      if (cursor === null || isAfter(entry, cursor)) yield [entry, await this.fullLine(entry)];
+    }
+  }
+
+  async #pump(): Promise<void> {
+    if (this.#fd === null) return;
+    for await (const line of readLines(this.#fd, this.#offset)) {
+      this.#offset = line.end;
+      const made = toEntry(line, this.#timeline);
+      if (made) this.#push(made.entry, made.line);
+    }
+  }
+
+  #addRejected(event: Extract<ListenerEvent, { type: "rejected" }>): void {
+    this.#sub += 1;
+    // listen --json's record, plus what the body says it is, so the list can name it.
+    const parsed = event.request ? parseDelivery(event.request.body) : null;
+    const record = { ...rejectedRecord(event), event: parsed?.event ?? null, bot_id: parsed?.botId ?? null };
+    const kept = event.request ? { headers: event.request.headers, body: event.request.body.subarray(0, KEPT_BODY_BYTES) } : undefined;
+    const entry: Entry = { cursor: cursorOf(this.#offset, this.#sub), pos: this.#offset, sub: this.#sub, start: this.#offset, record, ...(kept && { kept }) };
+    this.#push(entry, JSON.stringify(record));
+  }
+
+  #push(entry: Entry, line: string): void {
+    this.#ring.push(entry);
+    this.#byCursor.set(entry.cursor, entry);
+    if (this.#ring.length > this.ringSize) this.#byCursor.delete(this.#ring.shift()!.cursor);
+    for (const listener of this.#listeners) listener(entry, line);
+  }
+}
+
+interface Line {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+/** A journal line as an entry and its full stream record; null for lines the inspector does not show. */
+function toEntry(line: Line, timeline: Timeline): { entry: Entry; line: string } | null {
+  const record = journalRecordOf(tryParse(line.text));
+  if (record === null) return null;
+  let summary: Record<string, unknown>;
+  let updatedAt: string | null = null;
+  if (record.type === "delivery") {
+    const parsed = parseDelivery(decodeBody(record));
+    summary = deliveryRecord(record, parsed, lateAfter(record, parsed, timeline));
+    updatedAt = parsed.updatedAt;
+  } else {
+    summary = forwardRecord(record);
+  }
+  const entry: Entry = { cursor: cursorOf(line.end, 0), pos: line.end, sub: 0, start: line.start, record: summary, updatedAt };
+  return { entry, line: JSON.stringify({ ...summary, ...bodyOf(record as unknown as Record<string, unknown>) }) };
+}
+
+/** The status this delivery arrived after, when out of order (as the listener flags it). */
+function lateAfter(d: DeliveryRecord, p: ParsedEvent, timeline: Timeline): string | null {
+  if (d.duplicate || p.botId === null || p.code === null || !isBotStatus(p)) return null;
+  return timeline.observe(p.botId, { code: p.code, updatedAt: p.updatedAt });
+}
+
+function bodyOf(value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if ("headers" in value) out["headers"] = value["headers"];
+  if (typeof value["body"] === "string") out["body"] = value["body"];
+  if (typeof value["body_base64"] === "string") out["body_base64"] = value["body_base64"];
+  return out;
+}
+
+/** Complete lines from `from` up to `to` (or the end); a last line without its newline is left for later. */
+async function* readLines(fd: FileHandle, from: number, to = Number.POSITIVE_INFINITY): AsyncGenerator<Line> {
+  let pending: Buffer[] = [];
+  let pendingStart = from;
+  let position = from;
+  const chunk = Buffer.alloc(CHUNK);
+  while (position < to) {
+    const { bytesRead } = await fd.read(chunk, 0, Math.min(CHUNK, to - position), position);
+    if (bytesRead === 0) return;
+    let at = 0;
+    for (;;) {
+      const nl = chunk.indexOf(0x0a, at);
+      if (nl === -1 || nl >= bytesRead) break;
+      pending.push(Buffer.from(chunk.subarray(at, nl)));
+      const end = position + nl + 1;
+      yield { start: pendingStart, end, text: Buffer.concat(pending).toString("utf8") };
+      pending = [];
+      pendingStart = end;
+      at = nl + 1;
+    }
+    if (at < bytesRead) pending.push(Buffer.from(chunk.subarray(at, bytesRead)));
+    position += bytesRead;
+  }
+}
