@@ -2,6 +2,9 @@
 //   node scripts/bench-profile.mjs listener [--forward] [--seconds 5] [--connections 32]
 //   node scripts/bench-profile.mjs sign        (start-up of `sign --event bot.done`)
 //   node scripts/bench-profile.mjs simulate    (simulate lifecycle to a bare sink)
+//   node scripts/bench-profile.mjs replay      (replay of 20,000 journaled deliveries to a bare sink)
+//   node scripts/bench-profile.mjs floor       (no profile: undici's dispatch() alone, pre-built signed
+//                                               requests, against autocannon on one sink: a sender's floor)
 // The .cpuprofile is kept (its path is printed) for Chrome DevTools or speedscope.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -41,8 +44,21 @@ if (target === "listener") {
   spawnSync(process.execPath, [...prof, BIN, "simulate", "lifecycle", "--to", sink.url, "--bots", "3000", "--speed", "0", "--concurrency", values.connections, "--secret", secret, "--json"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
   console.log(await sink.stats());
   await sink.stop();
+} else if (target === "replay") {
+  const journal = join(dir, "replay-input.jsonl");
+  const listener = startChild([BIN, "listen", "--json", "--port", "0", "--tunnel", "none", "--save", journal, "--secret", secret], { stdoutFile: join(dir, "events.ndjson") });
+  const { local_url: url } = await listener.ready;
+  await load(url, await makePool(20_000, secret), { connections: Number(values.connections), amount: 20_000 });
+  await listener.stop("SIGINT");
+  const sink = await startBare();
+  spawnSync(process.execPath, [...prof, BIN, "replay", journal, "--to", sink.url, "--concurrency", values.connections, "--secret", secret, "--json"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  console.log(await sink.stats());
+  await sink.stop();
+} else if (target === "floor") {
+  await floor();
+  process.exit(0);
 } else {
-  throw new Error(`unknown target ${target}: listener, sign or simulate`);
+  throw new Error(`unknown target ${target}: listener, sign, simulate, replay or floor`);
 }
 
 summarize(join(dir, readdirSync(dir).find((f) => f.endsWith(".cpuprofile"))), Number(values.top));
@@ -72,4 +88,41 @@ function summarize(file, top) {
   });
   const list = (map) => [...map].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(6)}%  ${k}`).join("\n");
   console.log(`profile: ${file} (${(total / 1000).toFixed(0)} ms sampled)\n\nself\n${list(self)}\n\ninclusive\n${list(inclusive)}`);
+}
+
+/**
+ * What any sender built on undici can reach here: 21,000 pre-built, signed requests (the bench's
+ * pool) sent by dispatch() with an empty handler, 32 at a time, against autocannon's rate on the
+ * same warm sink, and the CPU per request it took. Three rounds, each in a fresh Agent.
+ */
+async function floor() {
+  const { Agent } = await import("undici");
+  const pool = await makePool(21_000, secret);
+  const sink = await startBare();
+  const { origin } = new URL(sink.url);
+  await load(sink.url, pool, { connections: 32, duration: 1 });
+  for (let round = 1; round <= 3; round += 1) {
+    await sink.stats();
+    await load(sink.url, pool, { connections: 32, duration: 3 });
+    const generator = await sink.stats();
+    const agent = new Agent({ keepAliveTimeout: 4_000, connections: 64 });
+    pool.rewind();
+    const cpu = process.cpuUsage();
+    let left = 21_000;
+    const lane = async () => {
+      while (left > 0) {
+        left -= 1;
+        const item = pool.next();
+        await new Promise((resolve, reject) => agent.dispatch({ origin, path: "/webhooks/recall", method: "POST", headers: item.headers, body: item.body, headersTimeout: 15_000, bodyTimeout: 15_000 }, {
+          onConnect() {}, onHeaders() { return true; }, onData() { return true; }, onComplete: resolve, onError: reject,
+        }));
+      }
+    };
+    await Promise.all(Array.from({ length: 32 }, lane));
+    const used = process.cpuUsage(cpu);
+    const sent = await sink.stats();
+    await agent.close();
+    console.log(`round ${round}: undici dispatch ${Math.round(sent.rate)} req/s vs autocannon ${Math.round(generator.rate)} req/s = ${(sent.rate / generator.rate).toFixed(2)}, ${((used.user + used.system) / sent.count).toFixed(1)} us CPU per request`);
+  }
+  await sink.stop();
 }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { renderDeliveryResult } from "../src/output/delivery.js";
 import { clock, describeSkipped, formatMs, roundMs } from "../src/output/format.js";
-import { renderDeliveryRecord, renderRunSummary } from "../src/output/report.js";
+import { deliveryJson, deliveryLine, renderDeliveryRecord, renderRunSummary } from "../src/output/report.js";
 import { PLAIN } from "../src/output/style.js";
 import type { DeliveryRecord } from "../src/simulate/report.js";
 import { summarize } from "../src/simulate/report.js";
@@ -19,6 +19,18 @@ const record: DeliveryRecord = {
   status: 500, ok: false, latencyMs: 3, error: null, errorMessage: `boom${ESC}[2K`, responseBody: `<h1>${ESC}[2J</h1>`,
   sentAt: 0, timestamp: 1, willRetry: false,
 };
+
+describe("deliveryLine: the --json record of simulate and replay, written directly", () => {
+  it("is JSON.stringify(deliveryJson(record)) byte for byte: failed, answered, unanswered, retried", () => {
+    const variants: DeliveryRecord[] = [
+      record,
+      { ...record, ok: true, status: 204, bot: "7c0a-\u00eb\"quote", errorMessage: null, responseBody: "", latencyMs: 0.04999, sentAt: 1_733_000_000_123 },
+      { ...record, status: null, error: "timeout", errorMessage: "no answer within 15000 ms", willRetry: true, attempt: 3, duplicate: true, timestamp: null, latencyMs: 15000.26 },
+      { ...record, latencyMs: Number.NaN, responseBody: "\u2028line\nbreak\u0000" },
+    ];
+    for (const r of variants) assert.equal(deliveryLine(r), JSON.stringify(deliveryJson(r)));
+  });
+});
 
 describe("renderers neutralise control characters from payloads", () => {
   it("a delivery line of simulate and replay: id, event, lane, error, body and hint", () => {

@@ -1,4 +1,4 @@
-import { deliveryJson, renderDeliveryRecord, renderRepeatedAnswers, renderRunSummary, type RepeatedAnswer, summaryJson } from "../output/report.js";
+import { deliveryLine, renderDeliveryRecord, renderRepeatedAnswers, renderRunSummary, type RepeatedAnswer, summaryJson } from "../output/report.js";
 import type { Reporter, Spinner } from "../output/reporter.js";
 import type { DeliveryRecord, RunSummary } from "../simulate/report.js";
 import { hintFor } from "../webhook/deliver.js";
@@ -51,7 +51,7 @@ export async function startReportPrinter(reporter: Reporter, ctx: CommandContext
     onDelivery(record) {
       sent += 1;
       if (!record.ok && !record.willRetry) failed += 1;
-      if (reporter.json) reporter.record(deliveryJson(record));
+      if (reporter.json) reporter.data(deliveryLine(record));
       else if (options.lines === "failures" && (record.ok || record.willRetry)) { /* shown by the caller */ }
       else if (!holdLines) print(record);
       else if (!record.ok && !record.willRetry) held.push(record);

@@ -106,8 +106,9 @@ export class Forwarder {
     const sent = await deliver({ url: job.target, headers, body: job.body, dispatcher: this.#options.dispatcher, timeoutMs });
     // Cut off by the shutdown (the pool is destroyed after a grace period): say so, not undici's words.
     const result = this.#closed && sent.status === null ? { ...sent, errorMessage: "listen stopped before the target answered" } : sent;
-    if (result.ok) this.#owed.delete(`${job.key} ${job.target}`);
-    const gaveUp = retry && this.#streak(`${job.key} ${job.target}`, result.status) >= SAME_4XX_LIMIT;
+    const owedKey = `${job.key} ${job.target}`;
+    if (result.ok) this.#owed.delete(owedKey);
+    const gaveUp = retry && this.#streak(owedKey, result.status) >= SAME_4XX_LIMIT;
     const retryInMs = result.ok || this.#closed || !retry || gaveUp ? null : this.#backoff(attempt);
     const outcome: ForwardOutcome = { job, attempt, result, resigned, retryInMs, gaveUp };
     await this.#options.record({
@@ -123,7 +124,7 @@ export class Forwarder {
   /** How many times in a row this job was answered this (non-transient) 4xx; 0 for anything else. */
   #streak(key: string, status: number | null): number {
     if (status === null || status < 400 || status >= 500 || TRANSIENT_4XX.has(status)) {
-      this.#streaks.delete(key);
+      if (this.#streaks.size > 0) this.#streaks.delete(key);
       return 0;
     }
     const last = this.#streaks.get(key);
@@ -154,8 +155,11 @@ export class Forwarder {
     const headers = stripHopByHop(job.headers) as Record<string, string | string[]>;
     const signer = this.#options.signer;
     if (!signer) return { headers, resigned: false };
-    const seen = readSignatureHeaders(job.headers);
     const nowSeconds = Math.floor(this.#options.now() / 1000);
+    // The usual forward was received a moment ago: its (lower-case, single) timestamp is fresh.
+    const stamp = job.headers["webhook-timestamp"];
+    if (typeof stamp === "string" && nowSeconds - Number(stamp) < this.#options.toleranceSeconds - 30) return { headers, resigned: false };
+    const seen = readSignatureHeaders(job.headers);
     const sent = Number(seen.timestamp);
     // Re-sign a little before the tolerance runs out, so the target does not get it on the edge.
     if (seen.family === null || seen.id === null || !Number.isFinite(sent) || nowSeconds - sent < this.#options.toleranceSeconds - 30) {

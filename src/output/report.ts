@@ -107,6 +107,18 @@ export function deliveryJson(record: DeliveryRecord): Record<string, unknown> {
   };
 }
 
+/**
+ * deliveryJson(record) as one line of JSON text, byte for byte JSON.stringify's, written without the
+ * object in between: simulate and replay print one per request (npm run bench).
+ */
+export function deliveryLine(record: DeliveryRecord): string {
+  const q = JSON.stringify;
+  return `{"type":"delivery","event":${q(record.event)},"bot_id":${q(record.bot)},"lane":${q(record.lane)},"id":${q(record.id)}`
+    + `,"attempt":${q(record.attempt)},"duplicate":${record.duplicate},"status":${q(record.status)},"ok":${record.ok}`
+    + `,"latency_ms":${q(roundMs(record.latencyMs))},"error":${q(record.errorMessage)},"will_retry":${record.willRetry}`
+    + `,"timestamp":${q(record.timestamp)},"sent_at":"${new Date(record.sentAt).toISOString()}"${record.ok ? "" : `,"body":${q(record.responseBody)}`}}`;
+}
+
 export function summaryJson(summary: RunSummary): Record<string, unknown> {
   return {
     type: "summary",

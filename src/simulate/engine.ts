@@ -1,8 +1,9 @@
+import { isUtf8 } from "node:buffer";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Dispatcher } from "undici";
 import { createDispatcher, deliver, RECALL_TIMEOUT_MS } from "../webhook/deliver.js";
-import type { HeaderChoice } from "../webhook/headers.js";
-import { type Signer, unixSeconds } from "../webhook/sign.js";
+import { type HeaderChoice, signatureHeaders } from "../webhook/headers.js";
+import { bodyText, type Signer, unixSeconds } from "../webhook/sign.js";
 import { type DeliveryRecord, type RunReport, summarize } from "./report.js";
 
 /** Svix's retry delays after each failed attempt (recall-webhooks.md §6). */
@@ -166,18 +167,32 @@ class LaneSender {
     const plan = lane.plan((this.#options.now ?? Date.now)());
     const first = this.records.length;
     for (const message of plan) {
-      await this.#wait(message.delayMs);
-      await message.before?.();
+      // At speed 0 there is nothing to wait for: no promise, timer or turn of the loop per message.
+      const pause = this.#wait(message.delayMs);
+      if (pause !== null) await pause;
+      if (message.before !== undefined) await message.before();
       if (this.#aborted) return;
       await this.attempt(lane.name, message, 1);
       message.after?.();
     }
     // A whole lifecycle refused means nothing listens there: the other lanes would only repeat it.
-    const mine = this.records.slice(first).filter((r) => r.lane === lane.name);
-    if (this.#options.stopWhenRefused && mine.length > 0 && mine.every((r) => r.error === "refused")) {
+    if (this.#options.stopWhenRefused && this.#allRefused(first, lane.name)) {
       this.stopped ??= "refused";
       this.#stop.abort();
     }
+  }
+
+  /** Whether the lane sent something since records[from], and every request of it was refused. */
+  #allRefused(from: number, lane: string): boolean {
+    let sent = false;
+    for (let i = from; i < this.records.length; i += 1) {
+      const record = this.records[i]!;
+      if (record.lane !== lane) continue;
+      // Stops at the lane's first answer: a run against a live target reads one record per lane.
+      if (record.error !== "refused") return false;
+      sent = true;
+    }
+    return sent;
   }
 
   /** Waits for retries still scheduled. */
@@ -185,9 +200,10 @@ class LaneSender {
     while (this.#pending.size > 0) await Promise.all([...this.#pending]);
   }
 
-  async #wait(ms: number): Promise<void> {
+  /** The wait before a send, or null when there is none. */
+  #wait(ms: number): Promise<void> | null {
     const speed = this.#options.speed ?? 0;
-    if (speed > 0 && ms > 0) await this.#sleep(Math.min(ms / speed, MAX_DELAY_MS), this.#signal);
+    return speed > 0 && ms > 0 ? this.#sleep(Math.min(ms / speed, MAX_DELAY_MS), this.#signal) : null;
   }
 
   async attempt(lane: string, message: Outgoing, attempt: number): Promise<DeliveryRecord> {
@@ -196,7 +212,7 @@ class LaneSender {
     this.#options.onDelivery?.(record);
     // Svix schedules each message's retries on its own: later messages of the lane do not wait.
     if (record.willRetry) {
-      const retry = this.#wait(SVIX_RETRY_SCHEDULE_MS[attempt - 1]!).then(async () => {
+      const retry = (this.#wait(SVIX_RETRY_SCHEDULE_MS[attempt - 1]!) ?? Promise.resolve()).then(async () => {
         if (!this.#aborted) await this.attempt(lane, message, attempt + 1);
       });
       this.#pending.add(retry);
@@ -216,9 +232,10 @@ class LaneSender {
     } else {
       if (options.signer === undefined) throw new Error("sendLanes: a signer is needed for messages that are not raw");
       timestamp = unixSeconds(sentAt);
-      const signed = options.signer.sign(message.id, timestamp, message.body, message.headers ?? options.headers ?? "webhook");
-      headers = { "content-type": "application/json", ...options.extraHeaders, ...signed.headers };
-      body = signed.body;
+      // Valid UTF-8 bytes (a replayed capture) go out as they are: the same bytes their text would be.
+      body = typeof message.body !== "string" && isUtf8(message.body) ? message.body : bodyText(message.body);
+      const signature = options.signer.signature(message.id, timestamp, body);
+      headers = signedHeaders(message.headers ?? options.headers ?? "webhook", message.id, timestamp, signature, options.extraHeaders);
     }
     const result = await deliver({
       url: options.url, headers, body, dispatcher: this.#dispatcher, clock: this.clock, timeoutMs: options.timeoutMs ?? RECALL_TIMEOUT_MS,
@@ -230,4 +247,17 @@ class LaneSender {
       willRetry: !result.ok && attempt <= (options.retries ?? 0) && !this.#aborted,
     };
   }
+}
+
+/**
+ * A signed message's headers: content-type, the caller's extra headers, then the signature's. The
+ * usual case (webhook-* only, nothing extra) is one object literal, built per request.
+ */
+function signedHeaders(
+  family: HeaderChoice, id: string, timestamp: number, signature: string, extra: Readonly<Record<string, string>> | undefined,
+): Record<string, string> {
+  if (family === "webhook" && extra === undefined) {
+    return { "content-type": "application/json", "webhook-id": id, "webhook-timestamp": String(timestamp), "webhook-signature": signature };
+  }
+  return { "content-type": "application/json", ...extra, ...signatureHeaders(family, id, timestamp, signature) };
 }

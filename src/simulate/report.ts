@@ -87,7 +87,8 @@ export function summarize(
   const latencies = records.map((r) => r.latencyMs).sort((a, b) => a - b);
   // A failure is final unless its retry was sent: a run stopped early leaves retries unsent.
   const attempt = (r: DeliveryRecord, n: number): string => `${r.lane}\0${r.id}\0${r.duplicate}\0${n}`;
-  const sent = new Set(records.map((r) => attempt(r, r.attempt)));
+  // Only retries (attempt 2 on) are looked up: a run without failures builds no key at all.
+  const sent = new Set(records.filter((r) => r.attempt > 1).map((r) => attempt(r, r.attempt)));
   const finalFailures = records.filter((r) => !r.ok && !(r.willRetry && sent.has(attempt(r, r.attempt + 1))));
   const failedLanes = [...new Set(finalFailures.map((r) => r.lane))];
   const sentLanes = new Set(records.map((r) => r.lane));

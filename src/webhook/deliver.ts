@@ -32,43 +32,139 @@ export interface DeliveryResult {
 
 export type DeliveryErrorKind = "refused" | "timeout" | "reset" | "dns" | "other";
 
-/** Sends one request with undici: no redirects followed, a hard timeout, the body read and kept short. */
+/**
+ * Sends one request with undici: no redirects followed, a hard timeout, the body read and kept short.
+ * It dispatches with a plain handler rather than undici's request(): no body stream, abort signal
+ * or async resource per answer, which was several times the work of the request itself (npm run bench).
+ */
 export async function deliver(request: DeliveryRequest): Promise<DeliveryResult> {
-  const undici = await import("undici");
-  const clock = request.clock ?? performance.now.bind(performance);
-  const timeoutMs = request.timeoutMs ?? RECALL_TIMEOUT_MS;
-  const started = clock();
-  const signal = AbortSignal.timeout(timeoutMs);
-  try {
-    const response = await undici.request(request.url, {
+  const dispatcher = request.dispatcher ?? (await defaultDispatcher());
+  return new Promise<DeliveryResult>((resolve) => {
+    const handler = new DeliveryHandler(request, resolve);
+    let target: Target;
+    try {
+      target = targetOf(request.url);
+    } catch (error) {
+      handler.onError(error as Error);
+      return;
+    }
+    const body = request.body;
+    // dispatch() reports bad arguments (an invalid header, say) through onError, like a failed request.
+    dispatcher.dispatch({
+      origin: target.origin,
+      path: target.path,
       method: (request.method ?? "POST") as Dispatcher.HttpMethod,
       headers: request.headers as Record<string, string | string[]>,
-      body: typeof request.body === "string" ? request.body : Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength),
-      dispatcher: request.dispatcher ?? defaultDispatcher(undici),
-      signal,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    });
-    const body = await readSome(response.body, request.maxBodyBytes ?? 2048);
-    const latencyMs = clock() - started;
-    const ok = response.statusCode >= 200 && response.statusCode < 300;
-    return { status: response.statusCode, ok, latencyMs, body, error: null, errorMessage: null };
-  } catch (error) {
-    const latencyMs = clock() - started;
-    const kind = classify(error, signal.aborted);
-    return { status: null, ok: false, latencyMs, body: "", error: kind, errorMessage: describe(error, kind, timeoutMs) };
+      body: typeof body === "string" ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+      headersTimeout: handler.timeoutMs,
+      bodyTimeout: handler.timeoutMs,
+    }, handler);
+  });
+}
+
+/**
+ * undici's dispatch handler for one delivery: keeps the start of the answer's body and settles once,
+ * on the answer's end, an error, or the timeout (one timer per request: it also covers the wait for
+ * a connection, which undici's own headers/body timeouts do not).
+ */
+class DeliveryHandler implements Dispatcher.DispatchHandler {
+  readonly timeoutMs: number;
+  readonly #clock: () => number;
+  readonly #started: number;
+  readonly #limit: number;
+  readonly #resolve: (result: DeliveryResult) => void;
+  readonly #timer: NodeJS.Timeout;
+  #abort: ((error: Error) => void) | null = null;
+  #status = 0;
+  #chunks: Buffer[] = [];
+  #size = 0;
+  #timedOut = false;
+  #settled = false;
+
+  constructor(request: DeliveryRequest, resolve: (result: DeliveryResult) => void) {
+    this.#clock = request.clock ?? now;
+    this.timeoutMs = request.timeoutMs ?? RECALL_TIMEOUT_MS;
+    this.#limit = request.maxBodyBytes ?? 2048;
+    this.#resolve = resolve;
+    this.#started = this.#clock();
+    this.#timer = setTimeout(() => this.#onTimeout(), this.timeoutMs);
+  }
+
+  onConnect(abort: (error: Error) => void): void {
+    this.#abort = abort;
+    if (this.#timedOut) abort(timeoutError());
+  }
+
+  onHeaders(statusCode: number): boolean {
+    // 1xx answers (100 Continue) come before the real one.
+    if (statusCode >= 200) this.#status = statusCode;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.#size < this.#limit) this.#chunks.push(chunk);
+    this.#size += chunk.length;
+    return true;
+  }
+
+  onComplete(): void {
+    const chunks = this.#chunks;
+    const text = chunks.length === 0 ? "" : (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).subarray(0, this.#limit).toString("utf8");
+    const status = this.#status;
+    const ok = status >= 200 && status < 300;
+    this.#settle({ status, ok, latencyMs: this.#clock() - this.#started, body: this.#size > this.#limit ? `${text}…` : text, error: null, errorMessage: null });
+  }
+
+  onError(error: Error): void {
+    const kind = classify(error, this.#timedOut);
+    this.#settle({ status: null, ok: false, latencyMs: this.#clock() - this.#started, body: "", error: kind, errorMessage: describe(error, kind, this.timeoutMs) });
+  }
+
+  #onTimeout(): void {
+    this.#timedOut = true;
+    // Waiting for a connection: undici calls onConnect (and so the abort) only once one is free.
+    if (this.#abort === null) this.onError(timeoutError());
+    else this.#abort(timeoutError());
+  }
+
+  #settle(result: DeliveryResult): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    clearTimeout(this.#timer);
+    this.#chunks = [];
+    this.#resolve(result);
   }
 }
 
-async function readSome(body: AsyncIterable<Buffer> & { destroy?: () => void }, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    if (size < limit) chunks.push(chunk);
-    size += chunk.length;
+const now = (): number => performance.now();
+
+function timeoutError(): Error {
+  return Object.assign(new Error("timeout"), { name: "TimeoutError" });
+}
+
+interface Target {
+  readonly origin: string;
+  readonly path: string;
+}
+
+/** The last target parsed: a run sends every request to the same one or two URLs. */
+let lastUrl: string | URL | null = null;
+let lastTarget: Target | null = null;
+
+/** undici's origin and path for a URL, as undici.request() splits it; only http(s) is sent. */
+function targetOf(url: string | URL): Target {
+  if (url === lastUrl && lastTarget !== null) return lastTarget;
+  const parsed = typeof url === "string" ? new URL(url) : url;
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw Object.assign(new Error("Invalid URL protocol: the URL must start with `http:` or `https:`."), { code: "UND_ERR_INVALID_ARG" });
   }
-  const text = Buffer.concat(chunks).subarray(0, limit).toString("utf8");
-  return size > limit ? `${text}…` : text;
+  const target = { origin: parsed.origin, path: parsed.search ? `${parsed.pathname}${parsed.search}` : parsed.pathname };
+  // A URL object can change after the call; only strings are remembered.
+  if (typeof url === "string") {
+    lastUrl = url;
+    lastTarget = target;
+  }
+  return target;
 }
 
 function classify(error: unknown, aborted: boolean): DeliveryErrorKind {
@@ -112,8 +208,8 @@ function describeOther(error: unknown): string {
 let shared: Dispatcher | undefined;
 
 /** deliver()'s pool when none is passed: one keep-alive Agent for the process, no proxy. */
-function defaultDispatcher(undici: typeof import("undici")): Dispatcher {
-  shared ??= makeDispatcher(undici, {}, 64);
+async function defaultDispatcher(): Promise<Dispatcher> {
+  shared ??= makeDispatcher(await import("undici"), {}, 64);
   return shared;
 }
 

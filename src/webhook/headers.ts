@@ -140,17 +140,22 @@ export const HOP_BY_HOP: ReadonlySet<string> = new Set([
  * headers the Connection header names, and without HTTP/2 pseudo-headers (":authority").
  */
 export function stripHopByHop<V>(headers: Readonly<Record<string, V>>): Record<string, V> {
-  const named = new Set<string>();
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.toLowerCase() !== "connection") continue;
+  // One pass over the names (the forwarder calls this per forward); the Connection header's own
+  // list is read only when there is one.
+  const names = Object.keys(headers);
+  let named: Set<string> | null = null;
+  for (const name of names) {
+    if (name.length !== 10 || name.toLowerCase() !== "connection") continue;
+    named ??= new Set<string>();
+    const value = headers[name];
     for (const v of Array.isArray(value) ? value : [value]) {
       if (typeof v === "string") for (const token of v.split(",")) named.add(token.trim().toLowerCase());
     }
   }
   const out: Record<string, V> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name of names) {
     const lower = name.toLowerCase();
-    if (!HOP_BY_HOP.has(lower) && !named.has(lower) && !name.startsWith(":")) out[name] = value;
+    if (!HOP_BY_HOP.has(lower) && !(named?.has(lower) ?? false) && name.charCodeAt(0) !== 0x3a) out[name] = headers[name]!;
   }
   return out;
 }
