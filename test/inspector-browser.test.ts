@@ -212,6 +212,38 @@ describe("inspector over the embedded simulate", () => {
   });
 });
 
+describe("inspector over the embedded simulate with real-time frames", () => {
+  it("shows the bot's real-time lane: the transcript in order, raw audio counted", async () => {
+    const sim = await spawnReady(["simulate", "lifecycle", "--speed", "0", "--realtime", "--raw-audio", "mixed", "--partials", "--inspect", "0", "--json"]);
+    const { page, problems } = await open(sim.ready.inspect_url);
+    try {
+      await page.locator('#list .row[data-event="bot.done"]').waitFor();
+      await page.keyboard.press("b");
+      const lane = page.locator(".lane");
+      // The socket's close comes after every frame of it is journaled: all of them are on the page then.
+      await lane.locator(".conn.closed").waitFor();
+      const frames = sim.lines.filter((l) => l["type"] === "frame");
+      const said = frames.filter((f) => f["event"] === "transcript.data").map((f) => {
+        const inner = (JSON.parse(String(f["body"])) as { data: { data: { participant: { name: string }; words: { text: string }[] } } }).data.data;
+        return `${inner.participant.name}: ${inner.words.map((w) => w.text).join(" ")}`;
+      });
+      assert.ok(said.length > 2, "the run streamed a transcript");
+      const shown = await lane.locator(".transcript .utt:not(.partial)").allTextContents();
+      assert.deepEqual(shown, said);
+      const audio = frames.filter((f) => f["event"] === "audio_mixed_raw.data").length;
+      assert.ok(audio > 0, "the run streamed raw audio");
+      assert.equal(await lane.locator('.conn .count[data-event="audio_mixed_raw.data"]').textContent(), `audio_mixed_raw.data ${audio}`);
+      assert.equal(await lane.locator(".conn .frames").textContent().then((t) => t?.split(" ")[0]), String(frames.length));
+      // Raw media streams as a counter: its records carry no body.
+      assert.ok(frames.filter((f) => f["event"] === "audio_mixed_raw.data").every((f) => !("body" in f)));
+      assert.deepEqual(problems, []);
+    } finally {
+      await page.close();
+      await sim.stop();
+    }
+  });
+});
+
 describe("inspect over a journal another listen writes", () => {
   it("after a reconnect, three deliveries sent during the gap show exactly once", async () => {
     const dir = mkdtempSync(join(tmpdir(), "rh-inspect-"));

@@ -6,7 +6,8 @@ import type { ListenerEvent } from "../listen/listener.js";
 import { Timeline } from "../listen/timeline.js";
 import { isBotStatus, parseDelivery } from "../recall/parse.js";
 import type { ParsedEvent } from "../recall/types.js";
-import { deliveryRecord, forwardRecord, rejectedRecord } from "./records.js";
+import { isCounted } from "../output/realtime.js";
+import { deliveryRecord, forwardRecord, frameStreamRecord, rejectedRecord, socketRecord, withoutBody } from "./records.js";
 
 /**
  * One record the inspector shows. Its place is (pos, sub): journal records sit at the byte offset
@@ -26,6 +27,8 @@ export interface Entry {
   readonly updatedAt?: string | null;
   /** A refused delivery's request, kept in memory (it is in no file), its body cut at KEPT_BODY_BYTES. */
   readonly kept?: { readonly headers: Record<string, string | string[]>; readonly body: Buffer };
+  /** A frame whose stream record carries its body (read again from the journal; raw media carries none). */
+  readonly frameBody?: boolean;
 }
 
 export type Listener = (entry: Entry, line: string) => void;
@@ -58,6 +61,8 @@ export class JournalStore {
   #offset = 0;
   #sub = 0;
   #ring: Entry[] = [];
+  /** Raw media, speech on/off and partial transcripts: a ring of their own, so a meeting's audio chunks never push deliveries out. */
+  #counted: Entry[] = [];
   #byCursor = new Map<string, Entry>();
   #listeners = new Set<Listener>();
   #queue: Promise<void> = Promise.resolve();
@@ -78,9 +83,14 @@ export class JournalStore {
     return this.#offset;
   }
 
-  /** The summaries kept, oldest first. */
+  /** The summaries kept, oldest first (counted real-time frames aside: see `counted()`). */
   entries(): readonly Entry[] {
     return this.#ring;
+  }
+
+  /** The counted real-time frames kept (raw media, speech on/off, partials), oldest first. */
+  counted(): readonly Entry[] {
+    return this.#counted;
   }
 
   find(cursor: string): Entry | undefined {
@@ -96,6 +106,7 @@ export class JournalStore {
   onListenerEvent(event: ListenerEvent): void {
     this.refresh();
     if (event.type === "rejected") this.#queue = this.#queue.then(() => this.#addRejected(event));
+    else if (event.type === "socket") this.#queue = this.#queue.then(() => this.#addMemory(socketRecord(event)));
   }
 
   /**
@@ -134,27 +145,34 @@ export class JournalStore {
   /** The full stream record of an entry, headers and body included. */
   async fullLine(entry: Entry): Promise<string> {
     if (entry.sub !== 0) return JSON.stringify(entry.record);
+    // Raw media streams without its body (listen --json counts it): nothing to read again.
+    if (entry.record["type"] === "frame" && entry.frameBody !== true) return JSON.stringify(entry.record);
     const line = await this.line(entry);
+    if (entry.record["type"] === "frame") return JSON.stringify(line ? frameStreamRecord(line) : entry.record);
     return JSON.stringify(line ? { ...entry.record, ...bodyOf(line) } : entry.record);
   }
 
   /**
-   * Records after a cursor, as [entry, line] pairs: from the file for what the ring no longer holds
-   * (journal records only: refused deliveries live in memory), then from the ring.
+   * Records after a cursor, as [entry, line] pairs, in journal order: the rings' entries merged with
+   * what the rings no longer hold, read again from the file (journal records only: refused
+   * deliveries and socket changes live in memory).
    */
   async *after(cursor: { pos: number; sub: number } | null): AsyncGenerator<[Entry, string]> {
-    const ring = this.#ring.slice();
-    const first = ring[0];
-    if (cursor !== null && first !== undefined && cursor.pos < first.start && this.#fd !== null) {
+    const kept = mergeRings(this.#ring, this.#counted).filter((e) => cursor === null || isAfter(e, cursor));
+    let next = 0;
+    const firsts = [this.#ring[0], this.#counted[0]].filter((e): e is Entry => e !== undefined).map((e) => e.start);
+    const boundary = firsts.length > 0 ? Math.max(...firsts) : 0;
+    if (cursor !== null && cursor.pos < boundary && this.#fd !== null) {
       const older = new Timeline();
-      for await (const line of readLines(this.#fd, cursor.pos, first.start)) {
+      for await (const line of readLines(this.#fd, cursor.pos, boundary)) {
+        if (this.#byCursor.has(cursorOf(line.end, 0))) continue; // still in a ring: it comes from there, in order
         const made = toEntry(line, older);
-        if (made) yield [made.entry, made.line];
+        if (made === null) continue;
+        for (; next < kept.length && isAfter(made.entry, kept[next]!); next += 1) yield [kept[next]!, await this.fullLine(kept[next]!)];
+        yield [made.entry, made.line];
       }
     }
-    for (const entry of ring) {
-      if (cursor === null || isAfter(entry, cursor)) yield [entry, await this.fullLine(entry)];
-    }
+    for (; next < kept.length; next += 1) yield [kept[next]!, await this.fullLine(kept[next]!)];
   }
 
   async #pump(): Promise<void> {
@@ -164,6 +182,12 @@ export class JournalStore {
       const made = toEntry(line, this.#timeline);
       if (made) this.#push(made.entry, made.line);
     }
+  }
+
+  /** A record only the live listener knows (not journaled): it sits at the journal's end. */
+  #addMemory(record: Record<string, unknown>): void {
+    this.#sub += 1;
+    this.#push({ cursor: cursorOf(this.#offset, this.#sub), pos: this.#offset, sub: this.#sub, start: this.#offset, record }, JSON.stringify(record));
   }
 
   #addRejected(event: Extract<ListenerEvent, { type: "rejected" }>): void {
@@ -177,9 +201,10 @@ export class JournalStore {
   }
 
   #push(entry: Entry, line: string): void {
-    this.#ring.push(entry);
+    const ring = entry.record["type"] === "frame" && isCounted(entry.record["event"] as string | null) ? this.#counted : this.#ring;
+    ring.push(entry);
     this.#byCursor.set(entry.cursor, entry);
-    if (this.#ring.length > this.ringSize) this.#byCursor.delete(this.#ring.shift()!.cursor);
+    if (ring.length > this.ringSize) this.#byCursor.delete(ring.shift()!.cursor);
     for (const listener of this.#listeners) listener(entry, line);
   }
 }
@@ -192,7 +217,9 @@ interface Line {
 
 /** A journal line as an entry and its full stream record; null for lines the inspector does not show. */
 function toEntry(line: Line, timeline: Timeline): { entry: Entry; line: string } | null {
-  const record = journalRecordOf(tryParse(line.text));
+  const value = tryParse(line.text);
+  if (isObject(value) && value["type"] === "frame") return frameEntry(line, value);
+  const record = journalRecordOf(value);
   if (record === null) return null;
   let summary: Record<string, unknown>;
   let updatedAt: string | null = null;
@@ -205,6 +232,26 @@ function toEntry(line: Line, timeline: Timeline): { entry: Entry; line: string }
   }
   const entry: Entry = { cursor: cursorOf(line.end, 0), pos: line.end, sub: 0, start: line.start, record: summary, updatedAt };
   return { entry, line: JSON.stringify({ ...summary, ...bodyOf(record as unknown as Record<string, unknown>) }) };
+}
+
+/** A WebSocket frame: listen --json's record; in the ring without its body (read again when streamed). */
+function frameEntry(line: Line, value: Record<string, unknown>): { entry: Entry; line: string } {
+  const full = frameStreamRecord(value);
+  const frameBody = "body" in full;
+  const entry: Entry = { cursor: cursorOf(line.end, 0), pos: line.end, sub: 0, start: line.start, record: frameBody ? withoutBody(full) : full, frameBody };
+  return { entry, line: JSON.stringify(full) };
+}
+
+/** Two rings, each in journal order, as one list in journal order. */
+function mergeRings(a: readonly Entry[], b: readonly Entry[]): Entry[] {
+  const out: Entry[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && !isAfter(a[i]!, b[j]!))) out.push(a[i++]!);
+    else out.push(b[j++]!);
+  }
+  return out;
 }
 
 /** The status this delivery arrived after, when out of order (as the listener flags it). */

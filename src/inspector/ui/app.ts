@@ -3,6 +3,7 @@ import { matches, parseFilter, type Term } from "./filter.js";
 import { type Detail, loadDetail, renderDetail, showDiff, toggleEditor } from "./detail.js";
 import { type Graph, statusGraph } from "./graph.js";
 import { lanes } from "./lanes.js";
+import { onFrameRecord, onSocketRecord, realtimeByBot } from "./realtime.js";
 import { type Forward, type Item, forwardState, rowOf, toItem } from "./state.js";
 
 // The page: a list fed by the SSE stream (ids are journal positions, so EventSource's own
@@ -47,6 +48,13 @@ function onRecord(cursor: string, r: Record<string, unknown>): void {
     const id = String(r["id"] ?? r["key"]);
     const f: Forward = { id: r["id"] as string | null, target: String(r["target"]), ok: r["ok"] === true, status: (r["status"] as number | null) ?? null, attempt: Number(r["attempt"] ?? 1) };
     forwards.set(id, [...(forwards.get(id) ?? []), f]);
+  } else if (r["type"] === "frame") {
+    const bot = onFrameRecord(cursor, r);
+    // Frames draw only the bots view; the list does not change.
+    if (view !== "bots" || bot === null) return;
+  } else if (r["type"] === "socket") {
+    onSocketRecord(r);
+    if (view !== "bots") return;
   } else if (r["type"] === "event") {
     items.push(toItem(cursor, r));
     if (items.length > MAX_ITEMS) items.splice(0, items.length - MAX_ITEMS);
@@ -128,13 +136,13 @@ async function openDetail(cursor: string): Promise<void> {
 }
 
 function renderBots(): void {
-  const bot = items.find((i) => i.cursor === selected)?.bot ?? null;
+  const bot = items.find((i) => i.cursor === selected)?.bot ?? realtimeByBot.keys().next().value ?? null;
   const path = items.filter((i) => i.bot === bot && bot !== null && !i.rejected && !i.duplicate && i.event?.startsWith("bot.") && i.code !== null)
     .sort((a, b) => (a.updatedMs ?? a.receivedMs) - (b.updatedMs ?? b.receivedMs)).map((i) => i.code!);
   replace(detailPane, h("h2", {}, "Bots"),
     graph && bot !== null ? h("section", { class: "card", "data-section": "graph" }, h("h3", {}, "Status graph ", h("code", { class: "plain" }, bot)), statusGraph(graph, path),
       h("p", { class: "graph-legend" }, "blue: the path this bot took, by updated_at · dashed: inferred edges (Recall publishes the diagram only as an image) · red: a step the graph does not have")) : null,
-    lanes(items, bot, Date.now(), (item) => { view = "detail"; select(item.cursor, true); }));
+    lanes(items, realtimeByBot, bot, Date.now(), (item) => { view = "detail"; select(item.cursor, true); }));
 }
 
 function move(by: number): void {
@@ -180,19 +188,33 @@ function keys(event: KeyboardEvent): void {
   }
 }
 
+/** The last record's id: where a stream opened again resumes. */
+let lastCursor: string | null = null;
+let source: EventSource | null = null;
+const REOPEN_MS = 3000;
+
 function connect(): void {
-  const source = new EventSource("/api/stream");
+  // EventSource reconnects by itself (with Last-Event-ID) after a dropped stream, but gives up for
+  // good when the server answers anything but 200 (a restart, a proxy): then the page opens a new
+  // one itself, after a pause, from the last record it has.
+  const opened = new EventSource(lastCursor === null ? "/api/stream" : `/api/stream?after=${encodeURIComponent(lastCursor)}`);
+  source = opened;
   const state = byId("conn");
-  source.onopen = () => replace(state, "connected");
-  source.onerror = () => replace(state, "reconnecting…");
-  source.onmessage = (m) => {
+  opened.onopen = () => { replace(state, "connected"); state.title = ""; };
+  opened.onerror = () => {
+    if (opened.readyState !== EventSource.CLOSED) return replace(state, "reconnecting…");
+    replace(state, `stream refused: retrying in ${REOPEN_MS / 1000} s`);
+    state.title = "the inspector's stream did not answer 200; the page opens it again from the last record it has";
+    setTimeout(() => { if (source === opened) connect(); }, REOPEN_MS);
+  };
+  opened.onmessage = (m) => {
+    if (m.lastEventId) lastCursor = m.lastEventId;
     try {
       onRecord(m.lastEventId, JSON.parse(m.data as string) as Record<string, unknown>);
     } catch {
       // A record the page cannot read is skipped; the journal still has it.
     }
   };
-  window.addEventListener("pagehide", () => source.close());
 }
 
 async function start(): Promise<void> {
@@ -209,6 +231,7 @@ async function start(): Promise<void> {
   byId("journal").title = String(info["journal"] ?? "");
   replace(byId("verify"), info["verifying"] ? `✓ ${String(info["secret"])}` : "not verifying: no secret");
   byId("verify").title = info["verifying"] ? "signatures are checked with this secret (masked; the page never receives it)" : "start with --secret to check signatures";
+  window.addEventListener("pagehide", () => { source?.close(); source = null; });
   connect();
 }
 

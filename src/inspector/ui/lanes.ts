@@ -1,26 +1,30 @@
 import { h } from "./dom.js";
+import { type BotRealtime, realtimeLane } from "./realtime.js";
 import type { Item } from "./state.js";
 
 // One lane per bot: its statuses ordered by updated_at (when Recall says they happened), each with
 // its arrival number, so a late one stands out; flags for out-of-order, unknown sub codes and a bot
-// with no terminal state yet. Artefacts (recording.*, transcript.*, ...) get a lane of their own.
+// with no terminal state yet. Artefacts (recording.*, transcript.*, ...) get a lane of their own,
+// and real-time traffic (WebSocket frames) another, with the live transcript.
 
 const TERMINAL = new Set(["done", "fatal"]);
 
-export function lanes(items: readonly Item[], selectedBot: string | null, now: number, onPick: (item: Item) => void): HTMLElement {
+export function lanes(items: readonly Item[], realtime: ReadonlyMap<string, BotRealtime>, selectedBot: string | null, now: number, onPick: (item: Item) => void): HTMLElement {
   const bots = new Map<string, Item[]>();
+  for (const bot of realtime.keys()) bots.set(bot, []);
   for (const item of items) {
     if (item.bot === null || item.rejected) continue;
     const list = bots.get(item.bot) ?? [];
     list.push(item);
     bots.set(item.bot, list);
   }
-  const ordered = [...bots.entries()].sort((a, b) => (a[0] === selectedBot ? -1 : b[0] === selectedBot ? 1 : b[1].at(-1)!.receivedMs - a[1].at(-1)!.receivedMs));
+  const latest = (bot: string, list: Item[]): number => Math.max(list.at(-1)?.receivedMs ?? 0, realtime.get(bot)?.lastMs ?? 0);
+  const ordered = [...bots.entries()].sort((a, b) => (a[0] === selectedBot ? -1 : b[0] === selectedBot ? 1 : latest(b[0], b[1]) - latest(a[0], a[1])));
   if (ordered.length === 0) return h("p", { class: "empty" }, "No bot deliveries yet.");
-  return h("div", { class: "lanes" }, ordered.map(([bot, list]) => lane(bot, list, bot === selectedBot, now, onPick)));
+  return h("div", { class: "lanes" }, ordered.map(([bot, list]) => lane(bot, list, realtime.get(bot) ?? null, bot === selectedBot, now, onPick)));
 }
 
-function lane(bot: string, list: Item[], selected: boolean, now: number, onPick: (item: Item) => void): HTMLElement {
+function lane(bot: string, list: Item[], rt: BotRealtime | null, selected: boolean, now: number, onPick: (item: Item) => void): HTMLElement {
   const statuses = list.filter((i) => i.event?.startsWith("bot.") && !i.duplicate);
   const artefacts = list.filter((i) => !i.event?.startsWith("bot."));
   const arrival = new Map(statuses.map((s, n) => [s, n + 1]));
@@ -42,5 +46,6 @@ function lane(bot: string, list: Item[], selected: boolean, now: number, onPick:
   return h("section", { class: `lane${selected ? " selected" : ""}`, "data-bot": bot },
     h("header", {}, h("span", { class: "bot" }, bot), h("span", { class: "flags" }, flags)),
     h("div", { class: "track", "aria-label": "statuses by updated_at" }, byTime.map((item, i) => [i > 0 ? h("span", { class: "edge" }, "→") : null, chip(item)])),
-    artefacts.length ? h("div", { class: "track artefacts", "aria-label": "artefacts" }, artefacts.map(chip)) : null);
+    artefacts.length ? h("div", { class: "track artefacts", "aria-label": "artefacts" }, artefacts.map(chip)) : null,
+    rt ? realtimeLane(rt) : null);
 }
