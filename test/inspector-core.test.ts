@@ -147,6 +147,37 @@ describe("journal store", () => {
     await store.close();
   });
 
+  it("keeps real-time frames as listen --json's records, raw media bodiless in a ring of its own, in journal order after any cursor", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "rh-store-"));
+    const path = join(dir, "j.jsonl");
+    let seq = 0;
+    const frame = (event: string, payload: string): string => {
+      seq += 1;
+      const bodyText = JSON.stringify({ event, data: { data: { participant: { name: "Ada" }, words: [{ text: payload }], buffer: payload }, bot: { id: "b1" } } });
+      return `${JSON.stringify({ type: "frame", v: 1, connection: "r:ws1", seq, received_at: new Date().toISOString(), path: "/rt", verified: true, event, bot_id: "b1", binary: false, body: bodyText })}\n`;
+    };
+    const audio = "A".repeat(50_000);
+    // d1, audio x3, t(hello), d2, audio, t(world): with rings of 2, both rings evicted.
+    await writeFile(path, delivery(1, "bot.joining_call") + frame("audio_mixed_raw.data", audio) + frame("audio_mixed_raw.data", audio) + frame("audio_mixed_raw.data", audio)
+      + frame("transcript.data", "hello") + delivery(2, "bot.in_call_recording") + frame("audio_mixed_raw.data", audio) + frame("transcript.data", "world"));
+    const store = new JournalStore(path, { ringSize: 2 });
+    await store.open();
+    // The deliveries and utterances share one ring; the audio chunks cannot push them out.
+    assert.deepEqual(store.entries().map((e) => e.record["id"] ?? e.record["event"]), ["msg_2", "transcript.data"]);
+    assert.equal(store.counted().length, 2);
+    const raw = store.counted().at(-1)!.record;
+    assert.equal(raw["type"], "frame");
+    assert.equal("body" in raw, false, "raw media is counted, its body not kept");
+    assert.equal(raw["bytes"], Buffer.byteLength(JSON.stringify({ event: "audio_mixed_raw.data", data: { data: { participant: { name: "Ada" }, words: [{ text: audio }], buffer: audio }, bot: { id: "b1" } } })));
+    const order: string[] = [];
+    for await (const [, line] of store.after({ pos: 0, sub: 0 })) {
+      const r = JSON.parse(line) as Record<string, unknown>;
+      order.push(r["type"] === "event" ? String(r["id"]) : `${String(r["seq"])}:${String(r["event"])}:${"body" in r ? "body" : "-"}`);
+    }
+    assert.deepEqual(order, ["msg_1", "1:audio_mixed_raw.data:-", "2:audio_mixed_raw.data:-", "3:audio_mixed_raw.data:-", "4:transcript.data:body", "msg_2", "5:audio_mixed_raw.data:-", "6:transcript.data:body"]);
+    await store.close();
+  });
+
   it("exports a bot's lifecycle as a scenario file simulate runs", async () => {
     const dir = await mkdtemp(join(tmpdir(), "rh-store-"));
     const path = join(dir, "j.jsonl");
