@@ -275,4 +275,36 @@ describe("inspect over a journal another listen writes", () => {
       await listen.stop();
     }
   });
+
+  it("after a stream answered 503, reopens from its last record: deliveries sent meanwhile show exactly once", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rh-inspect-"));
+    const journal = join(dir, "j.jsonl");
+    const listen = await spawnReady(["listen", "--json", "--port", "0", "--inspect", "0", "--secret", secret, "--save", journal]);
+    let inspector = await spawnReady(["inspect", journal, "--port", "0", "--json"]);
+    const relay = await startRelay();
+    relay.to(inspector.ready.inspect_url);
+    const { page, problems } = await open(relay.url);
+    try {
+      const local = String(listen.ready["local_url"]);
+      assert.equal(await send(local, "bot.joining_call", "msg_503_0"), 204);
+      await page.locator('[data-msg="msg_503_0"]').waitFor();
+      // EventSource gives up for good on a non-200 answer: the page must open a new stream itself.
+      relay.to(503);
+      await inspector.stop();
+      await page.locator("#conn", { hasText: "stream refused" }).waitFor();
+      for (const n of [1, 2, 3]) assert.equal(await send(local, "bot.in_waiting_room", `msg_503_${n}`), 204);
+      inspector = await spawnReady(["inspect", journal, "--port", "0", "--json"]);
+      relay.to(inspector.ready.inspect_url);
+      await page.locator('[data-msg="msg_503_3"]').waitFor();
+      await page.locator("#conn", { hasText: "connected" }).waitFor();
+      for (const n of [0, 1, 2, 3]) assert.equal(await page.locator(`[data-msg="msg_503_${n}"]`).count(), 1, `msg_503_${n} once`);
+      assert.equal(await page.locator("#list .row").count(), 4);
+      assert.deepEqual(problems.filter((p) => !p.startsWith("pageerror")), []);
+    } finally {
+      await page.close();
+      await relay.close();
+      await inspector.stop();
+      await listen.stop();
+    }
+  });
 });

@@ -51,8 +51,8 @@ export function spawnReady(args: readonly string[], cwd = ROOT): Promise<Child> 
 
 export interface Relay {
   readonly url: string;
-  /** The inspector behind the relay from now on (its URL), or none. */
-  to(target: string | null): void;
+  /** The inspector behind the relay from now on (its URL), or none, or this status for every request. */
+  to(target: string | null | number): void;
   close(): Promise<void>;
 }
 
@@ -63,10 +63,11 @@ export interface Relay {
  * behind it goes away, the relay cuts the connection: a network error, on which EventSource retries.
  */
 export async function startRelay(): Promise<Relay> {
-  let target: URL | null = null;
+  let target: URL | null | number = null;
   const server = createServer((req, res) => {
     const behind = target;
     if (behind === null) return void req.socket.destroy();
+    if (typeof behind === "number") return void res.writeHead(behind, { "content-type": "text/plain" }).end("refused by the test relay\n");
     const headers = { ...req.headers, host: behind.host, ...(req.headers.origin !== undefined && { origin: behind.origin }) };
     const upstream = request(new URL(req.url ?? "/", behind), { method: req.method, headers, agent: false }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -79,7 +80,7 @@ export async function startRelay(): Promise<Relay> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    to: (url) => { target = url === null ? null : new URL(url); },
+    to: (url) => { target = url === null || typeof url === "number" ? url : new URL(url); },
     close: () => {
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
