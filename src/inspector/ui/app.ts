@@ -41,9 +41,22 @@ function schedule(): void {
   setTimeout(run, 500);
 }
 
+/** `1234` or `1234r2` as a number pair; the stream sends records in this order. */
+function placeOf(cursor: string): [number, number] {
+  const [pos, sub] = cursor.split("r");
+  return [Number(pos), Number(sub ?? 0)];
+}
+
+let lastFrame: [number, number] = [-1, 0];
+
 function onRecord(cursor: string, r: Record<string, unknown>): void {
-  if (seen.has(cursor)) return;
-  seen.add(cursor);
+  if (r["type"] === "frame") {
+    // A meeting streams thousands of frames: a place, not a set of every cursor, keeps them from counting twice.
+    const at = placeOf(cursor);
+    if (at[0] < lastFrame[0] || (at[0] === lastFrame[0] && at[1] <= lastFrame[1])) return;
+    lastFrame = at;
+  } else if (seen.has(cursor)) return;
+  else seen.add(cursor);
   if (r["type"] === "forward") {
     const id = String(r["id"] ?? r["key"]);
     const f: Forward = { id: r["id"] as string | null, target: String(r["target"]), ok: r["ok"] === true, status: (r["status"] as number | null) ?? null, attempt: Number(r["attempt"] ?? 1) };

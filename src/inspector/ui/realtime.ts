@@ -109,7 +109,7 @@ export function onFrameRecord(cursor: string, r: Record<string, unknown>): strin
 export function realtimeLane(rt: BotRealtime): HTMLElement[] {
   const chips = rt.connections.map((c) => {
     const counts = [...c.byEvent.entries()].sort((a, b) => b[1] - a[1]).map(([e, n]) => h("span", { class: "count", "data-event": e }, `${e} ${n}`));
-    const state = c.state === "closed" ? `closed${c.closeCode !== null ? ` (${c.closeCode})` : ""}` : c.state === "forward_failed" ? "relay failed" : c.state === "open" ? "open" : "streaming";
+    const state = c.state === "closed" ? `closed${c.closeCode !== null ? ` (${c.closeCode})` : ""}` : c.state === "forward_failed" ? "relay failed" : c.state === "open" ? "open" : "from the journal";
     return h("div", { class: `conn ${c.state}`, "data-connection": c.id, title: `${c.path}${c.verified === true ? ", verified" : ""}; counts are of the frames this page received` },
       h("span", { class: "code" }, `WebSocket ${c.id.split(":").pop() ?? ""} ${c.path}`), h("span", { class: "state" }, state),
       h("span", { class: "frames" }, `${c.frames} frames · ${kb(c.bytes)}`), h("span", { class: "counts" }, counts));
