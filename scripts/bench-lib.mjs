@@ -91,7 +91,7 @@ export async function startBare() {
     stop: () => proc.stop("SIGTERM"),
     /** Requests since the last call, and their rate between the first and the last one. */
     stats: () => new Promise((resolve) => {
-      proc.child.once("message", ({ count, first, last }) => resolve({ count, rate: count > 1 ? ((count - 1) * 1000) / (last - first) : NaN }));
+      proc.child.once("message", ({ count, first, last }) => resolve({ count, first, last, rate: count > 1 ? ((count - 1) * 1000) / (last - first) : NaN }));
       proc.child.send("stats");
     }),
   };

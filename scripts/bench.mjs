@@ -15,7 +15,8 @@ const MEASURE_S = 4;
 const ROUNDS = 3;
 const STARTUP_RUNS = 15;
 const STARTUP_GOAL = 1.3;
-const PARTS = ["listener", "forward", "inspector", "latency", "startup", "memory", "simulate", "replay", "check"];
+const PARTS = ["listener", "forward", "inspector", "latency", "startup", "memory", "simulate", "replay", "check", "emulate"];
+const EMULATE_BOTS = 1_000;
 const CHECK_RUNS = 5;
 
 const asked = process.argv.slice(2);
@@ -46,6 +47,7 @@ try {
   if (want("memory")) await memory(pool);
   if (want("simulate", "replay")) await senders(pool);
   if (want("check")) await check();
+  if (want("emulate")) await emulate();
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
@@ -261,6 +263,52 @@ async function senders(pool) {
  * `check --to` a bare handler (it answers 204 to everything, so the reject checks fail: exit 1):
  * the whole series, wall clock from start to exit, median of CHECK_RUNS after one warm-up run.
  */
+/**
+ * `emulate --speed 0`: 1,000 bots created through its API at once (32 requests in flight, as an app
+ * would), every webhook of every lifecycle delivered to a bare sink, signed, and printed (--json,
+ * to a file). Reported as deliveries per second between the sink's first and last request, beside
+ * simulate's rate to the same kind of sink when this run measured it.
+ */
+async function emulate() {
+  log(`emulate: ${EMULATE_BOTS} bots at --speed 0, every webhook to a bare sink`);
+  const sink = await startBare();
+  const proc = startChild([BIN, "emulate", "--port", "0", "--speed", "0", "--webhook-to", sink.url, "--secret", SECRET, "--json"], { name: "emulate", stdoutFile: join(tmp, "emulate.ndjson") });
+  try {
+    const { url, api_key: key } = await proc.ready;
+    const create = async () => {
+      const res = await fetch(`${url}/api/v1/bot/`, { method: "POST", headers: { authorization: `Token ${key}`, "content-type": "application/json" }, body: JSON.stringify({ meeting_url: "https://zoom.us/j/1234567890" }) });
+      if (res.status !== 201) throw new Error(`emulate answered ${res.status} to a create: ${await res.text()}`);
+      await res.arrayBuffer();
+    };
+    const doneCount = async () => (await (await fetch(`${url}/api/v1/bot/?status=done&page_size=1`, { headers: { authorization: `Token ${key}` } })).json()).count;
+    const until = async (check) => { while (!(await check())) await new Promise((r) => setTimeout(r, 20)); };
+    // Warm-up, and how many webhooks a lifecycle sends: ten bots to done, then the sink goes quiet.
+    await Promise.all(Array.from({ length: 10 }, create));
+    await until(async () => (await doneCount()) === 10);
+    let warm = 0;
+    await until(async () => { const { count } = await sink.stats(); warm += count; return count === 0; });
+    const perBot = warm / 10;
+    const started = performance.now();
+    for (let made = 0; made < EMULATE_BOTS; made += CONNECTIONS) await Promise.all(Array.from({ length: Math.min(CONNECTIONS, EMULATE_BOTS - made) }, create));
+    await until(async () => (await doneCount()) === 10 + EMULATE_BOTS);
+    let run = { count: 0, first: Infinity, last: 0 };
+    const expected = perBot * EMULATE_BOTS;
+    await until(async () => {
+      const s = await sink.stats();
+      if (s.count > 0) run = { count: run.count + s.count, first: Math.min(run.first, s.first), last: Math.max(run.last, s.last) };
+      return run.count >= expected;
+    });
+    const figure = { bots: EMULATE_BOTS, per_bot: perBot, deliveries: run.count, rate: ((run.count - 1) * 1000) / (run.last - run.first), wall_ms: performance.now() - started, ok: run.count === expected };
+    results.figures.emulate = figure;
+    const simulated = results.figures.senders?.simulate?.rate;
+    const versus = simulated ? `, ${fmt(figure.rate / simulated, 2)} of simulate's ${rate(simulated)}` : "";
+    row("emulate, 1,000 bots at --speed 0", `${rate(figure.rate)}/s`, `${figure.deliveries} webhooks (${perBot} a bot) in ${fmt(figure.wall_ms / 1000, 1)} s${versus}`, "(reported)", figure.ok ? null : false, figure);
+  } finally {
+    await proc.stop("SIGINT");
+    await sink.stop();
+  }
+}
+
 async function check() {
   const help = spawnSync(process.execPath, [BIN, "--help"], { encoding: "utf8", env }).stdout;
   if (!/\n  check\b/.test(help)) {
