@@ -12,6 +12,7 @@ import { Signer } from "../src/webhook/sign.js";
 import { type Child, launchBrowser, spawnReady, startRelay } from "./helpers/browser.js";
 import { post } from "./helpers/listen.js";
 import { type Receiver, startReceiver } from "./helpers/receiver.js";
+import { MEET, recallClient, WebhookApp } from "./helpers/emulate.js";
 
 const secret = generateSecret();
 const signer = new Signer(secret);
@@ -305,6 +306,46 @@ describe("inspect over a journal another listen writes", () => {
       await relay.close();
       await inspector.stop();
       await listen.stop();
+    }
+  });
+});
+
+describe("inspector beside emulate --inspect (the built binary)", () => {
+  it("shows what the emulator sent: each webhook with the app's answer, and the real-time transcript", async () => {
+    const app = await WebhookApp.start(secret);
+    const emu = await spawnReady(["emulate", "--json", "--port", "0", "--speed", "0", "--secret", secret, "--webhook-to", app.url, "--inspect", "0"]);
+    const { page, problems } = await open(emu.ready.inspect_url);
+    try {
+      const call = recallClient(String(emu.ready["url"]), String(emu.ready["api_key"]));
+      const created = await call("POST", "/api/v1/bot/", {
+        meeting_url: MEET,
+        recording_config: { transcript: { provider: { recallai_streaming: {} } }, realtime_endpoints: [{ type: "webhook", url: `${app.url}?realtime=1`, events: ["transcript.data"] }] },
+      });
+      assert.equal(created.status, 201);
+      const bot = String(created.json.id);
+      await app.waitFor((h) => h.event === "bot.done" && h.botId === bot);
+      const hooks = app.hooks.filter((h) => h.botId === bot);
+      const webhooks = hooks.filter((h) => h.event !== "transcript.data");
+      for (const h of webhooks) await page.locator(`#list .row[data-msg="${h.id}"]`).waitFor();
+      // Each row's answer is the app's (a forward record once it answered): wait until every row has one.
+      await rowsMatch(page, "#list .row:not(:has(.fwd.ok))", 0);
+      // Signed by the emulator with the secret the inspector knows: every row verified; and each one reached the app.
+      await rowsMatch(page, "#list .row:not(:has(.verdict.ok))", 0);
+      const received = new Set(app.hooks.map((h) => h.id));
+      assert.deepEqual((await msgs(page)).filter((id) => !received.has(id ?? "")), []);
+      await page.keyboard.press("b");
+      const said = hooks.filter((h) => h.event === "transcript.data").map((h) => {
+        const inner = h.body.data["data"] as { participant: { name: string }; words: { text: string }[] };
+        return `${inner.participant.name}: ${inner.words.map((w) => w.text).join(" ")}`;
+      });
+      assert.ok(said.length > 2, "the bot streamed a transcript");
+      await rowsMatch(page, `.lane[data-bot="${bot}"] .transcript .utt`, said.length);
+      assert.deepEqual(await page.locator(`.lane[data-bot="${bot}"] .transcript .utt`).allTextContents(), said);
+      assert.deepEqual(problems, []);
+    } finally {
+      await page.close();
+      await emu.stop();
+      await app.close();
     }
   });
 });

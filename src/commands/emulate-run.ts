@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import type { Emulator, EmulatorOptions } from "../emulate/emulator.js";
+import type { EmulatorTap } from "./emulate-inspect.js";
 import { apiJson, apiLine, botJson, botLine, deliveryJson, deliveryLine, type Ready, readyJson, renderReady } from "../output/emulate.js";
 import type { Reporter } from "../output/reporter.js";
 import { splitPatterns } from "../recall/catalog.js";
@@ -26,38 +27,53 @@ export interface EmulateCommandOptions {
   duplicates?: number;
   retries: number;
   seed?: number;
+  /** `--inspect` alone is true (the first free port from 4141). */
+  inspect?: number | true;
   json?: boolean;
 }
 
 export async function runEmulate(options: EmulateCommandOptions, ctx: CommandContext): Promise<number> {
   const reporter = await reporterFor(ctx, options.json === true);
   reporter.startBatching();
-  const library = await libraryOptions(options, ctx, reporter);
+  // Loaded only with --inspect: the other runs start as before.
+  const tap = options.inspect !== undefined ? await (await import("./emulate-inspect.js")).emulatorTap(ctx) : null;
+  const library = withTap(await libraryOptions(options, ctx, reporter), tap);
   const { startEmulator } = await import("../emulate/emulator.js");
   const { createDispatcher } = await import("../webhook/deliver.js");
   const dispatcher = await createDispatcher(ctx.env, { connections: 64 });
   const interrupted = ctx.interruption();
   const emulator = await start(startEmulator, { ...library, dispatcher }, options).catch(async (error: unknown) => {
     await dispatcher.close();
+    await tap?.close();
     throw error;
   });
   try {
+    const inspector = tap ? await tap.open(emulator.secret, emulator.webhookTo, options.inspect === true ? undefined : options.inspect, reporter) : null;
     const ready: Ready = {
       url: emulator.url, apiKey: emulator.apiKey, apiKeyShown: options.apiKey === undefined ? emulator.apiKey : maskSecret(emulator.apiKey),
       secretShown: options.secret === undefined ? emulator.secret : maskSecret(emulator.secret), webhookTo: emulator.webhookTo,
       events: library.events ?? [], speed: library.speed ?? 10, scenario: options.subCode ? `${options.scenario}:${options.subCode}` : options.scenario,
       state: library.statePath ?? null,
     };
-    if (reporter.json) reporter.record({ ...readyJson(ready), api_key: ready.apiKeyShown });
+    if (reporter.json) reporter.record({ ...readyJson(ready), api_key: ready.apiKeyShown, ...(inspector && { inspect_url: inspector.url, journal: tap!.journalPath }) });
     for (const line of renderReady(ready, reporter.err)) reporter.info(line);
+    if (inspector) reporter.info(`  inspector    ${reporter.err.cyan(inspector.url)}  ${reporter.err.dim(`(what the emulator sends; journal ${tap!.journalPath})`)}`);
     await interrupted;
     reporter.info(reporter.err.dim("Stopping: finishing webhooks under way (Ctrl-C again to quit at once)..."));
   } finally {
     await emulator.close();
     await dispatcher.close();
+    await tap?.close();
   }
   await reporter.flush();
   return 130;
+}
+
+/** With --inspect, the emulator's hooks also journal what it sends, beside the printers. */
+function withTap(library: EmulatorOptions, tap: EmulatorTap | null): EmulatorOptions {
+  if (tap === null) return library;
+  const print = library.onDelivery;
+  return { ...library, onSend: tap.onSend, onRealtimeFrame: tap.onRealtimeFrame, onDelivery: (d) => { tap.onDelivery(d); print?.(d); } };
 }
 
 async function start(startEmulator: (o: EmulatorOptions) => Promise<Emulator>, library: EmulatorOptions, options: EmulateCommandOptions): Promise<Emulator> {

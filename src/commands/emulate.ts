@@ -22,6 +22,7 @@ export function emulateCommand(ctx: CommandContext): Command {
     .option("--fail-create <status:rate>", "fail this share of Create Bot calls, e.g. 507:0.2; repeatable", collect)
     .option("--duplicates <rate>", "share of webhooks delivered twice (same id), 0 to 1", decimal(0, 1))
     .option("--retries <n>", "webhook retries on Svix's schedule divided by --speed", integer(0, 7), 7)
+    .option("--inspect [port]", "open the inspector over what the emulator sends (webhooks and real-time frames); port: first free from 4141", integer(0, 65535))
     .option("--seed <n>", "seed for --fail-create and --duplicates, to repeat a run", integer(0, 2 ** 32 - 1))
     .addOption(jsonOption())
     .addHelpText("after", `

@@ -3,7 +3,7 @@ import type { Dispatcher } from "undici";
 import { type BodyFormat, DEFAULT_BODY_FORMAT } from "../recall/body-format.js";
 import { findScenario, withSubCode } from "../recall/scenarios.js";
 import { seededRandom } from "../simulate/chaos.js";
-import { poolSize } from "../simulate/engine.js";
+import { poolSize, type SentRequest } from "../simulate/engine.js";
 import { generateSecret, parseSecret } from "../webhook/secret.js";
 import { createDispatcher } from "../webhook/deliver.js";
 import { Signer } from "../webhook/sign.js";
@@ -71,6 +71,9 @@ export interface EmulatorOptions {
   readonly onRealtime?: (event: RealtimeEvent, botId: string) => void;
   /** What a bot recording streamed, per endpoint, once its stream ended. */
   readonly onRealtimeEnd?: (botId: string, endpoints: readonly EndpointSummary[]) => void;
+  /** Each webhook attempt's exact request, and each real-time frame, as they go out (emulate --inspect journals them). */
+  readonly onSend?: (sent: SentRequest) => void;
+  readonly onRealtimeFrame?: (botId: string, endpoint: URL, event: string, body: string) => void;
   readonly onStatus?: (bot: { id: string; metadata: Record<string, string> }, change: { code: string; sub_code: string | null; created_at: string }) => void;
 }
 
@@ -104,6 +107,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...(options.retries !== undefined && { retries: options.retries }),
     ...(options.duplicates !== undefined && { duplicates: options.duplicates }),
     ...(options.onDelivery !== undefined && { onDelivery: options.onDelivery }),
+    ...(options.onSend !== undefined && { onSend: options.onSend }),
   });
   const script = options.script ?? (await meetingScript());
   const artefacts = new MeetingArtefacts(script);
@@ -113,6 +117,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     signal: closing.signal, now: Date.now,
     ...(options.onRealtime !== undefined && { onEvent: options.onRealtime }),
     ...(options.onRealtimeEnd !== undefined && { onEnd: options.onRealtimeEnd }),
+    ...(options.onRealtimeFrame !== undefined && { onFrame: options.onRealtimeFrame }),
   });
   const driver = new Driver({
     store, outbox, speed: settings.speed, script, title: options.meetingTitle ?? "Weekly sync", now: settings.now, uuid: randomUUID, onChange, realtime,

@@ -2,7 +2,7 @@ import type { Dispatcher } from "undici";
 import { matchesAny } from "../recall/catalog.js";
 import { newMessageId } from "../recall/build-parts.js";
 import { type BodyFormat, formatBody } from "../recall/body-format.js";
-import { createSender, type MessageSender, SVIX_RETRY_SCHEDULE_MS } from "../simulate/engine.js";
+import { createSender, type MessageSender, type SentRequest, SVIX_RETRY_SCHEDULE_MS } from "../simulate/engine.js";
 import type { DeliveryRecord } from "../simulate/report.js";
 import type { Signer } from "../webhook/sign.js";
 
@@ -32,6 +32,7 @@ export interface OutboxOptions {
   readonly keep?: number;
   readonly signal: AbortSignal;
   readonly onDelivery?: (delivery: EmulatorDelivery) => void;
+  readonly onSend?: (sent: SentRequest) => void;
 }
 
 export class Outbox {
@@ -49,6 +50,7 @@ export class Outbox {
       sender: createSender({
         url, signer: options.signer, dispatcher: options.dispatcher, speed: options.speed, retries, signal: options.signal,
         onDelivery: (record) => this.#record({ ...record, url: url.href }),
+        ...(options.onSend && { onSend: options.onSend }),
       }),
     }));
   }

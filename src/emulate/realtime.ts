@@ -52,6 +52,8 @@ export interface StreamSettings {
   readonly now: () => number;
   readonly onEvent?: (event: RealtimeEvent, botId: string) => void;
   readonly onEnd?: (botId: string, endpoints: EndpointSummary[]) => void;
+  /** Each frame as it goes to an endpoint (emulate --inspect journals it). */
+  readonly onFrame?: (botId: string, endpoint: URL, event: string, body: string) => void;
 }
 
 interface Endpoint {
@@ -106,6 +108,7 @@ class EmulatedStream {
       uuid: () => recording.endpointIds[i] ?? randomUUID(),
       ...(settings.dispatcher && { dispatcher: settings.dispatcher }),
       ...(settings.onEvent && { onEvent: (e: RealtimeEvent) => settings.onEvent!(e, bot.id) }),
+      ...(settings.onFrame && { onFrame: (url: URL, event: string, body: string) => settings.onFrame!(bot.id, url, event, body) }),
     }));
   }
 

@@ -31,6 +31,8 @@ export interface Inspector {
   readonly token: string | null;
   /** Hand every listener event here: the inspector reads the journal lines it wrote. */
   onListenerEvent(event: ListenerEvent): void;
+  /** The journal grew (written in this process by something other than a listener): read what is new. */
+  refresh(): void;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function startInspector(o: InspectorOptions): Promise<Inspector> {
     onListenerEvent: (event) => {
       if (event.type !== "resumed") store.onListenerEvent(event);
     },
+    refresh: () => store.refresh(),
     async close() {
       watcher?.close();
       await server.close();

@@ -33,6 +33,8 @@ export interface RealtimeStreamOptions {
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly onEvent?: (event: RealtimeEvent) => void;
+  /** Each frame's body as it is handed to an endpoint's sender (emulate --inspect journals it). */
+  readonly onFrame?: (endpoint: URL, event: string, body: string) => void;
   readonly uuid?: () => string;
 }
 
@@ -45,6 +47,7 @@ export interface PlayOptions {
 }
 
 interface Route {
+  readonly url: URL;
   readonly sender: EndpointSender;
   readonly bodies: FrameBodies;
   readonly accepts: (event: string) => boolean;
@@ -81,7 +84,7 @@ export class RealtimeStream {
       const events = options.events ?? [];
       const accepts = (event: string): boolean =>
         (websocket || !RAW_MEDIA_EVENTS.includes(event)) && (events.length === 0 || matchesAny(event, events));
-      return { sender, bodies: new FrameBodies(options.script, options.identity, uuid(), options.format), accepts };
+      return { url, sender, bodies: new FrameBodies(options.script, options.identity, uuid(), options.format), accepts };
     });
   }
 
@@ -108,7 +111,10 @@ export class RealtimeStream {
       }
       if (signal?.aborted) break;
       for (const route of this.#routes) {
-        if (route.accepts(frame.event)) sends.push(route.sender.send(frame.event, route.bodies.body(frame, absolute)));
+        if (!route.accepts(frame.event)) continue;
+        const body = route.bodies.body(frame, absolute);
+        this.#options.onFrame?.(route.url, frame.event, body);
+        sends.push(route.sender.send(frame.event, body));
       }
     }
     await Promise.all(sends);

@@ -62,6 +62,8 @@ export interface SendOptions {
   /** Stops the run: no new sends; the report says interrupted. */
   readonly signal?: AbortSignal;
   readonly onDelivery?: (record: DeliveryRecord) => void;
+  /** Each attempt's exact request, just before it goes out (emulate --inspect journals it). */
+  readonly onSend?: (sent: SentRequest) => void;
   /**
    * Stop the run when a whole lane found nothing listening (every request refused): no new lanes,
    * no more sends or retries; the summary says `stopped: "refused"`. Default false.
@@ -69,6 +71,16 @@ export interface SendOptions {
   readonly stopWhenRefused?: boolean;
   /** Sent with every signed message (user-agent, say). */
   readonly extraHeaders?: Readonly<Record<string, string>>;
+}
+
+export interface SentRequest {
+  readonly url: string;
+  readonly message: Outgoing;
+  readonly attempt: number;
+  readonly headers: Readonly<Record<string, string | readonly string[]>>;
+  readonly body: string | Uint8Array;
+  /** Epoch ms. */
+  readonly sentAt: number;
 }
 
 /** The longest wait a Node timer takes; longer ones fire at once with a TimeoutOverflowWarning. */
@@ -237,6 +249,7 @@ class LaneSender {
       const signature = options.signer.signature(message.id, timestamp, body);
       headers = signedHeaders(message.headers ?? options.headers ?? "webhook", message.id, timestamp, signature, options.extraHeaders);
     }
+    options.onSend?.({ url: String(options.url), message, attempt, headers, body, sentAt });
     const result = await deliver({
       url: options.url, headers, body, dispatcher: this.#dispatcher, clock: this.clock, timeoutMs: options.timeoutMs ?? RECALL_TIMEOUT_MS,
     });

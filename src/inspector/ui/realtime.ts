@@ -111,7 +111,7 @@ export function realtimeLane(rt: BotRealtime): HTMLElement[] {
     const counts = [...c.byEvent.entries()].sort((a, b) => b[1] - a[1]).map(([e, n]) => h("span", { class: "count", "data-event": e }, `${e} ${n}`));
     const state = c.state === "closed" ? `closed${c.closeCode !== null ? ` (${c.closeCode})` : ""}` : c.state === "forward_failed" ? "relay failed" : c.state === "open" ? "open" : "from the journal";
     return h("div", { class: `conn ${c.state}`, "data-connection": c.id, title: `${c.path}${c.verified === true ? ", verified" : ""}; counts are of the frames this page received` },
-      h("span", { class: "code" }, `WebSocket ${c.id.split(":").pop() ?? ""} ${c.path}`), h("span", { class: "state" }, state),
+      h("span", { class: "code" }, `${c.path.startsWith("http") ? "POST" : "WebSocket"} ${c.id.split(":").pop() ?? ""} ${c.path}`), h("span", { class: "state" }, state),
       h("span", { class: "frames" }, `${c.frames} frames · ${kb(c.bytes)}`), h("span", { class: "counts" }, counts));
   });
   const lines = rt.transcript.slice(-200).map((u) => h("p", { class: "utt", "data-cursor": u.cursor }, h("b", {}, `${u.speaker}:`), " ", u.text));
