@@ -56,8 +56,10 @@ export async function runEmulate(options: EmulateCommandOptions, ctx: CommandCon
       state: library.statePath ?? null,
     };
     if (reporter.json) reporter.record({ ...readyJson(ready), api_key: ready.apiKeyShown, ...(inspector && { inspect_url: inspector.url, journal: tap!.journalPath }) });
-    for (const line of renderReady(ready, reporter.err)) reporter.info(line);
-    if (inspector) reporter.info(`  inspector    ${reporter.err.cyan(inspector.url)}  ${reporter.err.dim(`(what the emulator sends; journal ${tap!.journalPath})`)}`);
+    const lines = renderReady(ready, reporter.err);
+    // Among the addresses, before the closing "Ctrl-C to stop.".
+    if (inspector) lines.splice(Math.max(lines.length - 2, 0), 0, `  inspector    ${reporter.err.cyan(inspector.url)}   what the emulator sends (journal ${tap!.journalPath})`);
+    for (const line of lines) reporter.info(line);
     await interrupted;
     reporter.info(reporter.err.dim("Stopping: finishing webhooks under way (Ctrl-C again to quit at once)..."));
   } finally {
