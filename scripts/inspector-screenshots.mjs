@@ -30,6 +30,8 @@ const run = (args) => new Promise((resolve) => spawn(process.execPath, [bin, ...
 
 const { child, ready } = await start(["listen", "--json", "--port", "0", "--inspect", "0", "--secret", secret, "--forward-to", "http://127.0.0.1:9/webhooks/recall", "--retry-base", "60000"]);
 await run(["simulate", "lifecycle", "--to", ready.local_url, "--secret", secret, "--speed", "0", "--bots", "2", "--reorder", "--seed", "3", "--duplicates", "0.2"]);
+// A bot that streams a meeting into the listener's WebSocket: its lane shows the real-time traffic and transcript.
+await run(["simulate", "lifecycle", "--to", ready.local_url, "--secret", secret, "--speed", "0", "--realtime-to", `${ready.local_url.replace(/^http/, "ws")}realtime`, "--raw-audio", "mixed"]);
 await run(["simulate", "lifecycle", "--to", ready.local_url, "--secret", secret, "--speed", "0", "--scenario", "fatal-in-waiting-room"]);
 const signer = new Signer(secret);
 const body = formatBody(buildEvent("bot.call_ended", { subCode: "bot_kicked_from_call" }), "spaced");
@@ -50,7 +52,7 @@ for (const scheme of ["light", "dark"]) {
   await page.screenshot({ path: `docs/inspector-detail-${scheme}.png` });
   await page.locator('#list .row[data-event="bot.done"]').first().click();
   await page.keyboard.press("b");
-  await page.locator(".lane").first().waitFor();
+  await page.locator(".lane .transcript .utt").first().waitFor();
   await page.screenshot({ path: `docs/inspector-timeline-${scheme}.png` });
   await page.close();
 }
