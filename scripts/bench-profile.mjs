@@ -1,5 +1,6 @@
 // Profiles one bench target with `node --cpu-prof` and prints where its time goes.
-//   node scripts/bench-profile.mjs listener [--forward] [--seconds 5] [--connections 32]
+//   node scripts/bench-profile.mjs listener [--forward] [--inspect] [--seconds 5] [--connections 32]
+//                                              (--inspect: with the inspector on and one page attached)
 //   node scripts/bench-profile.mjs sign        (start-up of `sign --event bot.done`)
 //   node scripts/bench-profile.mjs simulate    (simulate lifecycle to a bare sink)
 //   node scripts/bench-profile.mjs replay      (replay of 20,000 journaled deliveries to a bare sink)
@@ -11,11 +12,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { BIN, ROOT, load, makePool, startBare, startChild } from "./bench-lib.mjs";
+import { BIN, PAGE, ROOT, load, makePool, startBare, startChild } from "./bench-lib.mjs";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { forward: { type: "boolean" }, seconds: { type: "string", default: "5" }, connections: { type: "string", default: "32" }, top: { type: "string", default: "30" } },
+  options: { forward: { type: "boolean" }, inspect: { type: "boolean" }, seconds: { type: "string", default: "5" }, connections: { type: "string", default: "32" }, top: { type: "string", default: "30" } },
 });
 const target = positionals[0] ?? "listener";
 const dir = mkdtempSync(join(tmpdir(), "recall-hooks-prof-"));
@@ -26,9 +27,12 @@ const secret = generateSecret();
 if (target === "listener") {
   const pool = await makePool(150_000, secret);
   const sink = values.forward ? await startBare() : null;
-  const proc = startChild([...prof, BIN, "listen", "--json", "--port", "0", "--tunnel", "none", "--save", join(dir, "journal.jsonl"), "--secret", secret, ...(sink ? ["--forward-to", sink.url] : [])], { stdoutFile: join(dir, "events.ndjson") });
-  const { local_url: url } = await proc.ready;
+  const proc = startChild([...prof, BIN, "listen", "--json", "--port", "0", "--tunnel", "none", "--save", join(dir, "journal.jsonl"), "--secret", secret, ...(sink ? ["--forward-to", sink.url] : []), ...(values.inspect ? ["--inspect", "0"] : [])], { stdoutFile: join(dir, "events.ndjson") });
+  const { local_url: url, inspect_url: inspectUrl } = await proc.ready;
+  const page = values.inspect ? startChild([PAGE, inspectUrl], { name: "page", ipc: true }) : null;
+  await page?.ready;
   const run = await load(url, pool, { connections: Number(values.connections), duration: Number(values.seconds) });
+  await page?.stop("SIGTERM");
   await proc.stop("SIGINT");
   await sink?.stop();
   console.log(`${Math.round(run.rate)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, non-2xx ${run.non2xx}`);

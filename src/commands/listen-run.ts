@@ -1,5 +1,6 @@
 import { networkInterfaces } from "node:os";
 import { resolve } from "node:path";
+import type { Appended } from "../deliveries/journal.js";
 import { UsageError } from "../errors.js";
 import type { ForwardRoute } from "../listen/forwarder.js";
 import type { Inspector } from "../inspector/index.js";
@@ -69,7 +70,9 @@ export async function runListen(options: ListenCommandOptions, ctx: CommandConte
   }
   const interrupted = ctx.interruption();
   let inspect: ((event: ListenerEvent) => void) | null = null;
-  const listener = await start(options, { secret, routes, resendOwedTo, events, journalPath, reporter, ctx, onInspect: (event) => inspect?.(event) });
+  let journaled: ((appended: Appended) => void) | null = null;
+  const onJournaled = options.inspect !== undefined ? (appended: Appended): void => journaled?.(appended) : null;
+  const listener = await start(options, { secret, routes, resendOwedTo, events, journalPath, reporter, ctx, onInspect: (event) => inspect?.(event), onJournaled });
   const self = [...routes.map((r) => ["--forward-to", r.url] as const), ...(resendOwedTo ? [["--resend-owed-to", resendOwedTo] as const] : [])].find(([, url]) => pointsAt(url, listener));
   if (self) {
     await listener.close();
@@ -77,6 +80,7 @@ export async function runListen(options: ListenCommandOptions, ctx: CommandConte
   }
   const inspector = options.inspect !== undefined ? await attachInspector(options, { secret, routes, journalPath: journalPath!, reporter, ctx }).catch(async (error: unknown) => { await listener.close(); throw error; }) : null;
   inspect = inspector ? (event) => inspector.onListenerEvent(event) : null;
+  journaled = inspector ? (appended) => inspector.onJournaled(appended) : null;
   for (const warning of warnings) reporter.warn(warning);
   const tunnel = provider ? new TunnelKeeper({ provider, port: listener.port, onEvent: (e) => reportTunnel(e, reporter) }) : null;
   let summary: ListenSummary;
@@ -122,6 +126,8 @@ interface StartParts {
   readonly ctx: CommandContext;
   /** The inspector's hook, once it is up (`listen --inspect`). */
   readonly onInspect: (event: ListenerEvent) => void;
+  /** The inspector's view of the journal as it is written (`listen --inspect`): no reading it back. */
+  readonly onJournaled: ((appended: Appended) => void) | null;
 }
 
 async function start(options: ListenCommandOptions, parts: StartParts): Promise<Listener> {
@@ -133,6 +139,7 @@ async function start(options: ListenCommandOptions, parts: StartParts): Promise<
       events: parts.events, maxBodyBytes: options.maxBody, headerTimeoutMs: options.headerTimeout, requestTimeoutMs: options.bodyTimeout,
       forwardTimeoutMs: options.forwardTimeout, retryBaseMs: options.retryBase, now: parts.ctx.now, resendOwedTo: parts.resendOwedTo, deferResume: true,
       onEvent: (event) => { print(event); parts.onInspect(event); },
+      ...(parts.onJournaled && { onJournaled: parts.onJournaled }),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -190,7 +197,7 @@ function reportTunnel(event: TunnelEvent, reporter: Reporter): void {
 }
 
 /** `listen --inspect`: the inspector beside the listener, reading the journal the listener writes. */
-async function attachInspector(options: ListenCommandOptions, parts: Omit<StartParts, "events" | "onInspect" | "resendOwedTo" | "journalPath"> & { readonly journalPath: string }): Promise<Inspector> {
+async function attachInspector(options: ListenCommandOptions, parts: Omit<StartParts, "events" | "onInspect" | "onJournaled" | "resendOwedTo" | "journalPath"> & { readonly journalPath: string }): Promise<Inspector> {
   const { openInspector } = await import("./inspect-run.js");
   return openInspector({
     journalPath: parts.journalPath, host: options.inspectHost ?? "127.0.0.1", signer: parts.secret ? new Signer(parts.secret) : null, toleranceSeconds: options.tolerance,

@@ -1,9 +1,21 @@
-import { writeSync } from "node:fs";
+import { fstatSync, writeSync } from "node:fs";
 import { isUtf8 } from "node:buffer";
 import { open, type FileHandle } from "node:fs/promises";
 import { journalOpenError, prepareJournalPath } from "./journal-path.js";
 
 export { decodeBody, encodeBody } from "./body-codec.js";
+
+/**
+ * A line just written, where it sits in the file (`end` is the byte offset after its newline, the
+ * inspector's SSE id) and what it was made from (the record appended, or the object a caller passed
+ * with its already serialised line), so a reader in this process need not read the file again.
+ */
+export interface Appended {
+  readonly start: number;
+  readonly end: number;
+  readonly line: string;
+  readonly source: object | undefined;
+}
 
 /**
  * An append-only JSONL file. Records appended in one turn of the event loop are grouped into a
@@ -13,14 +25,18 @@ export { decodeBody, encodeBody } from "./body-codec.js";
 export class Journal {
   readonly path: string;
   #handle: FileHandle | null = null;
-  #pending: { line: string; resolve: () => void; reject: (error: Error) => void }[] = [];
+  #pending: { line: string; source: object | undefined; resolve: () => void; reject: (error: Error) => void }[] = [];
+  /** The file's size as this writer knows it (it is the only writer). */
+  #size: number;
+  #observer: ((appended: Appended) => void) | null = null;
   #writing: Promise<void> | null = null;
   #torn = false;
   #closed = false;
 
-  private constructor(path: string, handle: FileHandle) {
+  private constructor(path: string, handle: FileHandle, size: number) {
     this.path = path;
     this.#handle = handle;
+    this.#size = size;
   }
 
   /** Throws a JournalPathError when the path cannot hold a journal (a folder, no permission). */
@@ -34,22 +50,27 @@ export class Journal {
       await handle.read(last, 0, 1, size - 1);
       if (last[0] !== 0x0a) await handle.write("\n");
     }
-    return new Journal(path, handle);
+    return new Journal(path, handle, size > 0 ? (await handle.stat()).size : 0);
   }
 
   /** Appends one record; resolves when it is written, rejects when it could not be. */
   append(record: object): Promise<void> {
-    return this.appendLine(JSON.stringify(record));
+    return this.appendLine(JSON.stringify(record), record);
   }
 
-  /** Appends one record already written as JSON text (one line, no newline). */
-  appendLine(json: string): Promise<void> {
+  /** Appends one record already written as JSON text (one line, no newline); `source` is what the observer is told it was made from. */
+  appendLine(json: string, source?: object): Promise<void> {
     if (this.#closed) return Promise.reject(new Error("journal is closed"));
     const line = `${json}\n`;
     return new Promise((resolve, reject) => {
-      this.#pending.push({ line, resolve, reject });
+      this.#pending.push({ line, source, resolve, reject });
       this.#writing ??= new Promise<void>((done) => setImmediate(() => done(this.#flush())));
     });
+  }
+
+  /** Told of every line once it is written, synchronously and in file order (one observer: the inspector). */
+  observe(observer: ((appended: Appended) => void) | null): void {
+    this.#observer = observer;
   }
 
   /**
@@ -66,12 +87,31 @@ export class Journal {
       // After a write that failed half way (disk full), start on a fresh line.
       const bytes = Buffer.from((this.#torn ? "\n" : "") + batch.map((p) => p.line).join(""));
       while (offset < bytes.length) offset += writeSync(this.#handle!.fd, bytes, offset);
+      const from = this.#size + (this.#torn ? 1 : 0);
+      this.#size += bytes.length;
       this.#torn = false;
+      this.#tell(batch, from);
       for (const p of batch) p.resolve();
     } catch (error) {
       this.#torn ||= offset > 0;
+      this.#size = sizeOf(this.#handle!.fd, this.#size + offset);
       const err = error instanceof Error ? error : new Error(String(error));
       for (const p of batch) p.reject(err);
+    }
+  }
+
+  #tell(batch: readonly { line: string; source: object | undefined }[], from: number): void {
+    const observer = this.#observer;
+    if (observer === null) return;
+    let start = from;
+    for (const p of batch) {
+      const end = start + Buffer.byteLength(p.line);
+      try {
+        observer({ start, end, line: p.line.slice(0, -1), source: p.source });
+      } catch {
+        // An observer's failure is its own: the bytes are written, the appends succeed.
+      }
+      start = end;
     }
   }
 
@@ -81,6 +121,14 @@ export class Journal {
     while (this.#writing) await this.#writing;
     await this.#handle?.close();
     this.#handle = null;
+  }
+}
+
+function sizeOf(fd: number, guess: number): number {
+  try {
+    return fstatSync(fd).size;
+  } catch {
+    return guess;
   }
 }
 

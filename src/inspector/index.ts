@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { watch, type FSWatcher } from "node:fs";
 import type { Dispatcher } from "undici";
+import type { Appended } from "../deliveries/journal.js";
 import type { ListenerEvent } from "../listen/listener.js";
 import type { Signer } from "../webhook/sign.js";
 import { type InspectorServer, startInspectorServer } from "./server.js";
@@ -31,6 +32,12 @@ export interface Inspector {
   readonly token: string | null;
   /** Hand every listener event here: the inspector reads the journal lines it wrote. */
   onListenerEvent(event: ListenerEvent): void;
+  /**
+   * A line the listener in this process just wrote to the journal (Listener option onJournaled):
+   * its entry is made from what the listener already knows, the file is not read again. Once this is
+   * called, listener events no longer make the inspector read the file.
+   */
+  onJournaled(appended: Appended): void;
   /** The journal grew (written in this process by something other than a listener): read what is new. */
   refresh(): void;
   close(): Promise<void>;
@@ -67,6 +74,7 @@ export async function startInspector(o: InspectorOptions): Promise<Inspector> {
     onListenerEvent: (event) => {
       if (event.type !== "resumed") store.onListenerEvent(event);
     },
+    onJournaled: (appended) => store.appended(appended),
     refresh: () => store.refresh(),
     async close() {
       watcher?.close();

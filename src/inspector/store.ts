@@ -1,12 +1,12 @@
 import { open, type FileHandle } from "node:fs/promises";
-import { decodeBody, type DeliveryRecord } from "../deliveries/journal.js";
+import { type Appended, decodeBody } from "../deliveries/journal.js";
 import { journalRecordOf } from "../deliveries/journal-read.js";
 import { isObject, tryParse } from "../json.js";
 import type { ListenerEvent } from "../listen/listener.js";
 import { Timeline } from "../listen/timeline.js";
-import { isBotStatus, parseDelivery } from "../recall/parse.js";
-import type { ParsedEvent } from "../recall/types.js";
+import { parseDelivery } from "../recall/parse.js";
 import { isCounted } from "../output/realtime.js";
+import { deliveryEntry, isDeliverySource, lateAfter } from "./appended.js";
 import { deliveryRecord, forwardRecord, frameStreamRecord, rejectedRecord, socketRecord, withoutBody } from "./records.js";
 
 /**
@@ -67,6 +67,10 @@ export class JournalStore {
   #listeners = new Set<Listener>();
   #queue: Promise<void> = Promise.resolve();
   #waiting = false;
+  /** Reads of the file queued or under way: a line the writer tells of then may be read by them too. */
+  #reading = 0;
+  /** Told of each line by the journal's writer (appended()): listener events no longer mean a read. */
+  #told = false;
   readonly #timeline = new Timeline();
 
   constructor(path: string, options: { ringSize?: number } = {}) {
@@ -104,7 +108,7 @@ export class JournalStore {
 
   /** The listener wrote to the journal (or refused a delivery): read what is new. */
   onListenerEvent(event: ListenerEvent): void {
-    this.refresh();
+    if (!this.#told) this.refresh();
     if (event.type === "rejected") this.#queue = this.#queue.then(() => this.#addRejected(event));
     else if (event.type === "socket") this.#queue = this.#queue.then(() => this.#addMemory(socketRecord(event)));
   }
@@ -116,10 +120,25 @@ export class JournalStore {
   refresh(): void {
     if (this.#waiting) return;
     this.#waiting = true;
+    this.#reading += 1;
     this.#queue = this.#queue.then(() => {
       this.#waiting = false;
       return this.#pump();
-    }).catch(() => {});
+    }).catch(() => {}).finally(() => { this.#reading -= 1; });
+  }
+
+  /**
+   * The journal's writer in this process wrote a line (listen --inspect): its entry is made from what
+   * the writer had, not read back. When the line does not follow what the store has (lines written
+   * before the store was told, or a read of the file under way), the file is read instead.
+   */
+  appended(a: Appended): void {
+    this.#told = true;
+    if (this.#fd === null || a.end <= this.#offset) return;
+    if (a.start !== this.#offset || this.#reading > 0) return this.refresh();
+    this.#offset = a.end;
+    const made = isDeliverySource(a.source) ? deliveryEntry(a, a.source, this.#timeline) : valueEntry(a, a.source ?? tryParse(a.line), this.#timeline);
+    if (made) this.#push(made.entry, made.line);
   }
 
   /** Resolves once every notification so far is read. */
@@ -217,7 +236,11 @@ interface Line {
 
 /** A journal line as an entry and its full stream record; null for lines the inspector does not show. */
 function toEntry(line: Line, timeline: Timeline): { entry: Entry; line: string } | null {
-  const value = tryParse(line.text);
+  return valueEntry(line, tryParse(line.text), timeline);
+}
+
+/** A journal record (parsed from its line, or the object it was written from) as an entry. */
+function valueEntry(line: { start: number; end: number }, value: unknown, timeline: Timeline): { entry: Entry; line: string } | null {
   if (isObject(value) && value["type"] === "frame") return frameEntry(line, value);
   const record = journalRecordOf(value);
   if (record === null) return null;
@@ -235,7 +258,7 @@ function toEntry(line: Line, timeline: Timeline): { entry: Entry; line: string }
 }
 
 /** A WebSocket frame: listen --json's record; in the ring without its body (read again when streamed). */
-function frameEntry(line: Line, value: Record<string, unknown>): { entry: Entry; line: string } {
+function frameEntry(line: { start: number; end: number }, value: Record<string, unknown>): { entry: Entry; line: string } {
   const full = frameStreamRecord(value);
   const frameBody = "body" in full;
   const entry: Entry = { cursor: cursorOf(line.end, 0), pos: line.end, sub: 0, start: line.start, record: frameBody ? withoutBody(full) : full, frameBody };
@@ -252,12 +275,6 @@ function mergeRings(a: readonly Entry[], b: readonly Entry[]): Entry[] {
     else out.push(b[j++]!);
   }
   return out;
-}
-
-/** The status this delivery arrived after, when out of order (as the listener flags it). */
-function lateAfter(d: DeliveryRecord, p: ParsedEvent, timeline: Timeline): string | null {
-  if (d.duplicate || p.botId === null || p.code === null || !isBotStatus(p)) return null;
-  return timeline.observe(p.botId, { code: p.code, updatedAt: p.updatedAt });
 }
 
 function bodyOf(value: Record<string, unknown>): Record<string, unknown> {

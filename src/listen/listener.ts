@@ -7,7 +7,7 @@ import { DEFAULT_TOLERANCE_SECONDS, type VerificationReason } from "../webhook/v
 import { createDispatcher } from "../webhook/deliver.js";
 import { type ForwardOutcome, type ForwardRoute, Forwarder } from "./forwarder.js";
 import { type ReceivedRequest, type Refusal, type RunningServer, startHttpServer } from "./http.js";
-import { Journal } from "../deliveries/journal.js";
+import { type Appended, Journal } from "../deliveries/journal.js";
 import { scanJournal } from "../deliveries/resume.js";
 import { resumeOwed } from "./owed.js";
 import { RequestPipeline } from "./pipeline.js";
@@ -48,6 +48,8 @@ export interface ListenerOptions {
   readonly now?: () => number;
   readonly dispatcher?: Dispatcher;
   readonly onEvent?: (event: ListenerEvent) => void;
+  /** Each journal line once written, where it sits and what it was made from (the inspector in this process follows the journal so). */
+  readonly onJournaled?: (appended: Appended) => void;
 }
 
 /** A delivery the listener accepted (answered 2xx, or the target's status with --pass-through). */
@@ -106,6 +108,7 @@ type Settings = typeof DEFAULTS & ListenerOptions & { readonly now: () => number
 export async function startListener(options: ListenerOptions = {}): Promise<Listener> {
   const o: Settings = { ...DEFAULTS, ...stripUndefined(options), now: options.now ?? Date.now, emit: options.onEvent ?? ((): void => {}) };
   const journal = o.journalPath ? await Journal.open(o.journalPath) : null;
+  if (journal && options.onJournaled) journal.observe(options.onJournaled);
   const timeline = new Timeline();
   // Read the earlier runs first, so a retry of a delivery they took is a duplicate from the start.
   const earlier = o.journalPath ? await scanJournal(o.journalPath, 20_000) : { ids: [], owed: [] };

@@ -115,7 +115,7 @@ export class RequestPipeline {
     const { journal } = this.#p;
     if (!journal) return null;
     try {
-      await journal.appendLine(deliveryLine(d));
+      await journal.appendLine(deliveryLine(d), d);
       return null;
     } catch (error) {
       if (d.id !== null && !d.duplicate) this.#p.timeline.forget(d.id);

@@ -1,4 +1,4 @@
-import { encodeBody, encodeParts, jsonString } from "../deliveries/journal.js";
+import { encodeBody, type EncodedParts, encodeParts, jsonString } from "../deliveries/journal.js";
 import type { Reporter } from "./reporter.js";
 import { clock, roundMs } from "./format.js";
 import { type ForwardOutcome, SAME_4XX_LIMIT } from "../listen/forwarder.js";
@@ -183,9 +183,12 @@ export function listenerPrinter(reporter: Reporter, options: { readonly journale
  */
 export function listenerLine(event: ListenerEvent): string {
   if (event.type !== "delivery") return JSON.stringify(listenerRecord(event));
-  const d = event.delivery;
+  return eventLine(event.delivery, encodeParts(event.delivery));
+}
+
+/** listen --json's `event` record of a delivery as JSON text, from its facts and its encoded parts (also the inspector's stream line). */
+export function eventLine(d: Omit<EventFacts, "receivedAt">, e: EncodedParts): string {
   const p = d.parsed;
-  const e = encodeParts(d);
   return `{"type":"event","seq":${d.seq},"id":${jsonString(d.id)},"event":${jsonString(p.event)},"bot_id":${jsonString(p.botId)},"code":${jsonString(p.code)},`
     + `"sub_code":${jsonString(p.subCode)},"sub_code_description":${jsonString(p.subCodeDescription)},"known":${p.info !== null},"verified":${d.verified},`
     + `"scheme":${jsonString(d.scheme)},"duplicate":${d.duplicate},"out_of_order":${d.outOfOrderAfter !== null},"out_of_order_after":${jsonString(d.outOfOrderAfter)},`

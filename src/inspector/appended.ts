@@ -1,0 +1,48 @@
+import { type Appended, encodeParts } from "../deliveries/journal.js";
+import type { Timeline } from "../listen/timeline.js";
+import { eventLine, eventRecordFields } from "../output/listen.js";
+import { isBotStatus } from "../recall/parse.js";
+import type { ParsedEvent } from "../recall/types.js";
+import { cursorOf, type Entry } from "./store.js";
+
+/**
+ * A line the listener in this process just journaled, as the inspector's entry and stream line, made
+ * from what the listener already has (listen --inspect): the delivery it parsed and the headers and
+ * body it serialised once for the journal line. Reading the line back from the file, parsing it and
+ * the body again and serialising the record anew cost the listener about a third of its throughput
+ * with one page attached (npm run bench). The result is the same as reading the line (store.ts toEntry).
+ */
+
+/** What the pipeline appends a delivery line with (listen/listener.ts AcceptedDelivery). */
+interface DeliverySource {
+  readonly seq: number;
+  readonly id: string | null;
+  readonly receivedAt: number;
+  readonly path: string;
+  readonly headers: object;
+  readonly body: Buffer;
+  readonly verified: boolean | null;
+  readonly scheme: string | null;
+  readonly parsed: ParsedEvent;
+  readonly duplicate: boolean;
+  readonly forwardTo: readonly string[];
+}
+
+export function isDeliverySource(source: object | undefined): source is DeliverySource {
+  return source !== undefined && "parsed" in source && "body" in source && Buffer.isBuffer((source as { body: unknown }).body);
+}
+
+/** A journaled delivery's entry: listen --json's record as a journal reader makes it (status 204, late by the inspector's own timeline). */
+export function deliveryEntry(a: Appended, d: DeliverySource, timeline: Timeline): { entry: Entry; line: string } {
+  const parts = encodeParts(d);
+  const facts = { ...d, outOfOrderAfter: lateAfter(d, d.parsed, timeline), status: 204 };
+  const record = eventRecordFields({ ...facts, receivedAt: parts.receivedAt });
+  const entry: Entry = { cursor: cursorOf(a.end, 0), pos: a.end, sub: 0, start: a.start, record, updatedAt: d.parsed.updatedAt };
+  return { entry, line: eventLine(facts, parts) };
+}
+
+/** The status this delivery arrived after, when out of order (as the listener flags it). */
+export function lateAfter(d: { readonly duplicate: boolean }, p: ParsedEvent, timeline: Timeline): string | null {
+  if (d.duplicate || p.botId === null || p.code === null || !isBotStatus(p)) return null;
+  return timeline.observe(p.botId, { code: p.code, updatedAt: p.updatedAt });
+}

@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import type { Appended } from "../src/deliveries/journal.js";
+import { JournalStore } from "../src/inspector/store.js";
+import { startListener } from "../src/listen/listener.js";
+import { post } from "./helpers/listen.js";
+
+const status = (n: number, code: string, updatedAt: string): string => JSON.stringify({ event: `bot.${code}`, data: { data: { code, sub_code: null, updated_at: updatedAt }, bot: { id: "b1", metadata: {} } } });
+const headers = (id: string): Record<string, string> => ({ "webhook-id": id, "webhook-timestamp": String(Math.floor(Date.now() / 1000)), "webhook-signature": "v1,c2ln" });
+
+async function records(store: JournalStore): Promise<[string, string][]> {
+  const out: [string, string][] = [];
+  for await (const [e, line] of store.after(null)) out.push([e.cursor, line]);
+  return out;
+}
+
+describe("inspector beside the listener (listen --inspect)", () => {
+  it("follows the journal from what the listener wrote: the same ids and records as reading the file", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "rh-live-"));
+    const path = join(dir, "j.jsonl");
+    // An earlier run's line, and a torn one the journal ends before appending.
+    const earlier = JSON.stringify({ type: "delivery", v: 1, key: "old:1", seq: 1, id: "msg_old", received_at: new Date().toISOString(), method: "POST", path: "/", headers: {}, body: status(0, "in_call_recording", "2026-01-01T00:00:03Z"), verified: null, scheme: null, event: "bot.in_call_recording", bot_id: "b1", duplicate: false, forward_to: [] });
+    await writeFile(path, `${earlier}\n{"type":"deli`);
+    // As listen-run wires it: the store hears of lines and events once the inspector is up.
+    let hooked: JournalStore | null = null;
+    const listener = await startListener({ port: 0, journalPath: path, onJournaled: (a: Appended) => hooked?.appended(a), onEvent: (e) => hooked?.onListenerEvent(e) });
+    const live = new JournalStore(path);
+    try {
+      await live.open();
+      // Written once the store has read the file but before it hears of lines: the next line it hears of is not the next in the file, so it reads the file.
+      assert.equal((await post(listener.url, headers("msg_1"), status(1, "joining_call", "2026-01-01T00:00:01Z"))).status, 204);
+      await new Promise((resolve) => setImmediate(resolve)); // its listener event has gone by too
+      hooked = live;
+      const seen: [string, string][] = [];
+      live.subscribe((e, line) => seen.push([e.cursor, line]));
+      // Out of order after the earlier run's status, a duplicate, a body that is not UTF-8, and one more.
+      assert.equal((await post(listener.url, headers("msg_2"), status(2, "joining_call", "2026-01-01T00:00:02Z"))).status, 204);
+      assert.equal((await post(listener.url, headers("msg_2"), status(2, "joining_call", "2026-01-01T00:00:02Z"))).status, 204);
+      assert.equal((await post(listener.url, headers("msg_3"), Buffer.from([0xff, 0xfe, 0x00]))).status, 204);
+      assert.equal((await post(listener.url, headers("msg_4"), status(4, "done", "2026-01-01T00:00:09Z"))).status, 204);
+      await live.settled();
+      assert.equal(seen.length, 5);
+      const read = new JournalStore(path);
+      await read.open();
+      const fromFile = await records(read);
+      await read.close();
+      assert.deepEqual(await records(live), fromFile);
+      assert.deepEqual(seen, fromFile.slice(-5));
+      assert.equal(JSON.parse(seen[0]![1])["id"], "msg_1");
+      const late = JSON.parse(seen[1]![1]) as Record<string, unknown>;
+      assert.equal(late["out_of_order_after"], "in_call_recording");
+      assert.equal(JSON.parse(seen[2]![1])["duplicate"], true);
+      assert.equal(typeof JSON.parse(seen[3]![1])["body_base64"], "string");
+      assert.equal(live.offset, fromFile.length > 0 ? Number(fromFile.at(-1)![0]) : 0);
+    } finally {
+      await listener.close();
+      await live.close();
+    }
+  });
+});
