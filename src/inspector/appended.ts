@@ -35,8 +35,11 @@ export function isDeliverySource(source: object | undefined): source is Delivery
 /** A journaled delivery's entry: listen --json's record as a journal reader makes it (status 204, late by the inspector's own timeline). */
 export function deliveryEntry(a: Appended, d: DeliverySource, timeline: Timeline): { entry: Entry; line: string } {
   const parts = encodeParts(d);
-  const facts = { ...d, outOfOrderAfter: lateAfter(d, d.parsed, timeline), status: 204 };
-  const record = eventRecordFields({ ...facts, receivedAt: parts.receivedAt });
+  const facts = {
+    seq: d.seq, id: d.id, parsed: d.parsed, verified: d.verified, scheme: d.scheme, duplicate: d.duplicate, outOfOrderAfter: lateAfter(d, d.parsed, timeline),
+    status: 204, path: d.path, forwardTo: d.forwardTo, receivedAt: parts.receivedAt,
+  };
+  const record = eventRecordFields(facts);
   const entry: Entry = { cursor: cursorOf(a.end, 0), pos: a.end, sub: 0, start: a.start, record, updatedAt: d.parsed.updatedAt };
   return { entry, line: eventLine(facts, parts) };
 }

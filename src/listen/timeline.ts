@@ -1,4 +1,4 @@
-import { isOutOfOrder, type StatusPoint } from "../recall/lifecycle.js";
+import { isOutOfOrder, parseTimestamp, type StatusPoint } from "../recall/lifecycle.js";
 
 /**
  * What the listener remembers between deliveries: which message ids it has seen (to mark
@@ -69,14 +69,16 @@ export class Timeline {
    */
   observe(botId: string, point: StatusPoint): string | null {
     const previous = this.#bots.get(botId);
-    if (previous && isOutOfOrder(previous, point)) {
+    // Parsed once: it is the previous one's time for the bot's next status (npm run bench).
+    const at = parseTimestamp(point.updatedAt);
+    if (previous && isOutOfOrder(previous, { code: point.code, updatedAt: point.updatedAt, at })) {
       if (previous.sequence.length < 64) previous.sequence.push(point.code);
       return previous.code;
     }
     const sequence = previous?.sequence ?? [];
     if (sequence.length < 64) sequence.push(point.code);
     this.#bots.delete(botId);
-    this.#bots.set(botId, { code: point.code, updatedAt: point.updatedAt, sequence });
+    this.#bots.set(botId, { code: point.code, updatedAt: point.updatedAt, at, sequence });
     if (this.#bots.size > this.#maxBots) this.#bots.delete(this.#oldestBot.next()!);
     return null;
   }

@@ -188,6 +188,18 @@ export function listenerLine(event: ListenerEvent): string {
 
 /** listen --json's `event` record of a delivery as JSON text, from its facts and its encoded parts (also the inspector's stream line). */
 export function eventLine(d: Omit<EventFacts, "receivedAt">, e: EncodedParts): string {
+  // Made once for a delivery when listen --json and the inspector say the same of it (they mostly do).
+  const made = madeLines.get(e);
+  if (made !== undefined && made.status === d.status && made.late === d.outOfOrderAfter) return made.line;
+  const line = eventText(d, e);
+  madeLines.set(e, { status: d.status, late: d.outOfOrderAfter, line });
+  return line;
+}
+
+/** The last `event` line made of a delivery (by its encoded parts) and what was said in it that may differ. */
+const madeLines = new WeakMap<EncodedParts, { readonly status: number; readonly late: string | null; readonly line: string }>();
+
+function eventText(d: Omit<EventFacts, "receivedAt">, e: EncodedParts): string {
   const p = d.parsed;
   return `{"type":"event","seq":${d.seq},"id":${jsonString(d.id)},"event":${jsonString(p.event)},"bot_id":${jsonString(p.botId)},"code":${jsonString(p.code)},`
     + `"sub_code":${jsonString(p.subCode)},"sub_code_description":${jsonString(p.subCodeDescription)},"known":${p.info !== null},"verified":${d.verified},`

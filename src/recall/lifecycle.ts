@@ -104,6 +104,8 @@ export interface StatusPoint {
   readonly code: string;
   /** As sent (data.data.updated_at); null or unparsable skips the time check. */
   readonly updatedAt: string | null | undefined;
+  /** parseTimestamp(updatedAt), when the caller has it already (a timeline keeps it for each bot's latest). */
+  readonly at?: number | null;
 }
 
 /**
@@ -114,8 +116,8 @@ export interface StatusPoint {
 export function isOutOfOrder(previous: StatusPoint, next: StatusPoint): boolean {
   const follows = canFollow(previous.code, next.code);
   if (follows === null) return false;
-  const before = parseTimestamp(previous.updatedAt);
-  const after = parseTimestamp(next.updatedAt);
+  const before = previous.at !== undefined ? previous.at : parseTimestamp(previous.updatedAt);
+  const after = next.at !== undefined ? next.at : parseTimestamp(next.updatedAt);
   if (before !== null && after !== null && after < before) return true;
   if (follows) return false;
   const rankBefore = statusRank(previous.code);
