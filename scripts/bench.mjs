@@ -4,7 +4,7 @@
 // `node scripts/bench.mjs [part...]` runs only the parts named (listener, forward, inspector, latency,
 // startup, memory, simulate, replay, check), with the same method; with none it runs them all.
 import { spawn, spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIN, PAGE, ROOT, load, makePool, median, percentile, rssMiB, startBare, startChild, timeRun } from "./bench-lib.mjs";
@@ -226,11 +226,11 @@ async function senders(pool) {
     row("simulate / autocannon, same sink", "not run", "no simulate command in this build", ">= 0.70", null);
     return;
   }
-  // replay sends 20,000 deliveries a listener journaled; the latency part leaves such a journal.
-  const journal = join(tmp, "journal-latency.jsonl");
-  if (want("replay") && !existsSync(journal)) {
+  // replay sends 20,000 deliveries a listener journaled, in a journal of their own.
+  const journal = join(tmp, "journal-replay-input.jsonl");
+  if (want("replay")) {
     log("replay input: 20,000 deliveries through a listener");
-    await withListener(pool, "latency", [], (url) => load(url, pool, { connections: CONNECTIONS, amount: 20_000 }));
+    await withListener(pool, "replay-input", [], (url) => load(url, pool, { connections: CONNECTIONS, amount: 20_000 }));
   }
   log("simulate and replay: autocannon, simulate, replay against one bare sink");
   const sink = await startBare();

@@ -38,3 +38,14 @@ describe("a delivery's JSON lines, built from shared parts", () => {
     });
   }
 });
+
+describe("shared parts are never another delivery's", () => {
+  it("two deliveries with one headers object each get their own body and time", () => {
+    const headers = { "content-type": "application/json" };
+    const a = delivery({ headers, text: '{"event":"bot.done"}' });
+    const b = delivery({ headers, text: '{"event":"bot.fatal"}', receivedAt: a.receivedAt + 1000 });
+    assert.match(deliveryLine(a), /bot\.done/);
+    assert.match(deliveryLine(b), /bot\.fatal/);
+    assert.equal(JSON.parse(listenerLine({ type: "delivery", delivery: b })).received_at, new Date(b.receivedAt).toISOString());
+  });
+});

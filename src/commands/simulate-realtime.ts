@@ -62,7 +62,7 @@ export async function realtimeOptions(options: SimulateCommandOptions, ctx: Comm
   if (!wantsRealtime(options)) return { options: {}, lifecycleMs: null };
   const realtimeTo = options.realtimeTo?.length ? options.realtimeTo : embedded !== undefined ? [embedded] : [];
   const events = (options.realtimeEvents ?? []).flatMap(splitPatterns);
-  const script = options.script !== undefined ? await readScript(options.script, ctx) : await meetingScript();
+  const script = options.scriptFromFile ?? (options.script !== undefined ? await readScript(options.script, ctx) : await meetingScript());
   const scenario = findScenario(options.scenario);
   const steps = scenarioSteps(scenario, { artifacts: options.artifacts === true });
   if (!scenario.recorded) reporter.warn(`Scenario "${scenario.name}" never reaches in_call_recording, so nothing is streamed: Recall streams only while a bot records.`);

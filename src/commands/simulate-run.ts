@@ -2,6 +2,7 @@ import type { BodyFormat } from "../recall/body-format.js";
 import { UsageError } from "../errors.js";
 import { type Scenario, durationMs, expandSubCodes, findScenario, listScenarios, parseScenarioFile, scenarioSteps, withSubCode } from "../recall/scenarios.js";
 import type { Reporter } from "../output/reporter.js";
+import type { MeetingScript } from "../realtime/script.js";
 import { formatMs } from "../output/format.js";
 import { scenarioListRecord } from "../output/records.js";
 import { type SimulateOptions, simulate } from "../simulate/simulate.js";
@@ -38,6 +39,8 @@ export interface SimulateCommandOptions {
   realtimeTo?: string[];
   realtimeEvents?: string[];
   script?: string;
+  /** The meeting script of `--script`, read by runSimulate before anything starts. */
+  scriptFromFile?: MeetingScript;
   partials?: boolean;
   rawAudio?: "mixed" | "separate";
   video?: boolean;
@@ -54,8 +57,10 @@ export async function runSimulate(options: SimulateCommandOptions, ctx: CommandC
   }
   if (options.scenarioFile !== undefined) options.scenarioFromFile = await readScenarioFile(options.scenarioFile, ctx.cwd);
   const base = checkOptions(options);
-  const { checkRealtimeFlags, realtimeOptions, reportRealtime } = await import("./simulate-realtime.js");
+  const { checkRealtimeFlags, readScript, realtimeOptions, reportRealtime } = await import("./simulate-realtime.js");
   checkRealtimeFlags(options);
+  // Read before the embedded listener starts, so a bad --script is the only thing said.
+  if (options.script !== undefined) options.scriptFromFile = await readScript(options.script, ctx);
   if (options.to === undefined) {
     const { runEmbedded } = await import("./simulate-embedded.js");
     return runEmbedded({

@@ -178,22 +178,24 @@ export type JournalRecord = DeliveryRecord | ForwardRecord;
 /**
  * A delivery's bulky parts as JSON text, made once and shared by the journal line and the
  * `listen --json` record: its headers, its body field (`"body":"..."` or `"body_base64":"..."`)
- * and its arrival time. Serialising them twice per delivery was a tenth of the listener's CPU
- * (npm run bench). Kept by the headers object, which one delivery owns and nothing mutates.
+ * and its arrival time, serialised once per delivery rather than once per line. Kept by the headers
+ * object, which the listener makes for each request; the body and time it was made from are kept
+ * too, so a headers object shared by other deliveries (a library user's) is never given their parts.
  */
 export interface EncodedParts {
   readonly headers: string;
   readonly body: string;
   readonly receivedAt: string;
+  readonly from: { readonly body: Buffer; readonly receivedAt: number };
 }
 
 const encoded = new WeakMap<object, EncodedParts>();
 
 export function encodeParts(d: { readonly headers: object; readonly body: Buffer; readonly receivedAt: number }): EncodedParts {
   let parts = encoded.get(d.headers);
-  if (parts === undefined) {
+  if (parts === undefined || parts.from.body !== d.body || parts.from.receivedAt !== d.receivedAt) {
     const body = isUtf8(d.body) ? `"body":${JSON.stringify(d.body.toString("utf8"))}` : `"body_base64":"${d.body.toString("base64")}"`;
-    parts = { headers: JSON.stringify(d.headers), body, receivedAt: new Date(d.receivedAt).toISOString() };
+    parts = { headers: JSON.stringify(d.headers), body, receivedAt: new Date(d.receivedAt).toISOString(), from: { body: d.body, receivedAt: d.receivedAt } };
     encoded.set(d.headers, parts);
   }
   return parts;
