@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import type { Appended } from "../src/deliveries/journal.js";
+import { type Appended, Journal } from "../src/deliveries/journal.js";
 import { JournalStore } from "../src/inspector/store.js";
 import { startListener } from "../src/listen/listener.js";
 import { post } from "./helpers/listen.js";
@@ -57,6 +57,31 @@ describe("inspector beside the listener (listen --inspect)", () => {
       assert.equal(live.offset, fromFile.length > 0 ? Number(fromFile.at(-1)![0]) : 0);
     } finally {
       await listener.close();
+      await live.close();
+    }
+  });
+
+  it("takes forward records and real-time frames from the objects written, as reading them back would", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "rh-live-"));
+    const path = join(dir, "j.jsonl");
+    const journal = await Journal.open(path);
+    const live = new JournalStore(path);
+    await live.open();
+    journal.observe((a) => live.appended(a));
+    const at = new Date().toISOString();
+    try {
+      await journal.append({ type: "forward", key: "r:1", seq: 1, id: "msg_1", target: "http://127.0.0.1:9/", ok: false, status: 502, attempt: 1, at, latency_ms: 3, error: null });
+      await journal.append({ type: "frame", v: 1, connection: "c1", seq: 1, received_at: at, path: "/ws", verified: null, event: "transcript.data", bot_id: "b1", binary: false, body: JSON.stringify({ event: "transcript.data", data: { bot: { id: "b1" }, data: { words: [{ text: "hi" }] } } }) });
+      await journal.append({ type: "frame", v: 1, connection: "c1", seq: 2, received_at: at, path: "/ws", verified: null, event: null, bot_id: null, binary: true, body_base64: Buffer.from([1, 2, 3]).toString("base64") });
+      await live.settled();
+      const read = new JournalStore(path);
+      await read.open();
+      const fromFile = await records(read);
+      await read.close();
+      assert.equal(fromFile.length, 3);
+      assert.deepEqual(await records(live), fromFile);
+    } finally {
+      await journal.close();
       await live.close();
     }
   });
