@@ -11,6 +11,9 @@ import { post } from "./helpers/listen.js";
 const status = (n: number, code: string, updatedAt: string): string => JSON.stringify({ event: `bot.${code}`, data: { data: { code, sub_code: null, updated_at: updatedAt }, bot: { id: "b1", metadata: {} } } });
 const headers = (id: string): Record<string, string> => ({ "webhook-id": id, "webhook-timestamp": String(Math.floor(Date.now() / 1000)), "webhook-signature": "v1,c2ln" });
 
+/** The summaries a store keeps, with their updated_at (bot timelines). */
+const kept = (store: JournalStore): unknown[] => [...store.entries(), ...store.counted()].map((e) => [e.cursor, e.record, e.updatedAt ?? null]);
+
 async function records(store: JournalStore): Promise<[string, string][]> {
   const out: [string, string][] = [];
   for await (const [e, line] of store.after(null)) out.push([e.cursor, line]);
@@ -46,6 +49,7 @@ describe("inspector beside the listener (listen --inspect)", () => {
       const read = new JournalStore(path);
       await read.open();
       const fromFile = await records(read);
+      assert.deepEqual(kept(live), kept(read));
       await read.close();
       assert.deepEqual(await records(live), fromFile);
       assert.deepEqual(seen, fromFile.slice(-5));
@@ -68,6 +72,8 @@ describe("inspector beside the listener (listen --inspect)", () => {
     const live = new JournalStore(path);
     await live.open();
     journal.observe((a) => live.appended(a));
+    const seen: [string, string][] = [];
+    live.subscribe((e, line) => seen.push([e.cursor, line]));
     const at = new Date().toISOString();
     try {
       await journal.append({ type: "forward", key: "r:1", seq: 1, id: "msg_1", target: "http://127.0.0.1:9/", ok: false, status: 502, attempt: 1, at, latency_ms: 3, error: null });
@@ -79,7 +85,12 @@ describe("inspector beside the listener (listen --inspect)", () => {
       const fromFile = await records(read);
       await read.close();
       assert.equal(fromFile.length, 3);
+      assert.deepEqual(seen, fromFile);
       assert.deepEqual(await records(live), fromFile);
+      const again = new JournalStore(path);
+      await again.open();
+      assert.deepEqual(kept(live), kept(again));
+      await again.close();
     } finally {
       await journal.close();
       await live.close();
