@@ -96,4 +96,32 @@ describe("inspector beside the listener (listen --inspect)", () => {
       await live.close();
     }
   });
+
+  it("reads the file when another process wrote to the journal between the listener's lines", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "rh-live-"));
+    const path = join(dir, "j.jsonl");
+    const ours = await Journal.open(path);
+    const other = await Journal.open(path);
+    const live = new JournalStore(path);
+    await live.open();
+    ours.observe((a) => live.appended(a));
+    const seen: string[] = [];
+    live.subscribe((e) => seen.push(e.cursor));
+    const forward = (n: number): object => ({ type: "forward", key: `r:${n}`, seq: n, id: `msg_${n}`, target: "http://127.0.0.1:9/", ok: true, status: 204, attempt: 1, at: new Date().toISOString(), latency_ms: 1, error: null });
+    try {
+      await ours.append(forward(1));
+      await other.append(forward(2));
+      await ours.append(forward(3));
+      await live.settled();
+      const read = new JournalStore(path);
+      await read.open();
+      assert.deepEqual(seen, (await records(read)).map(([cursor]) => cursor));
+      assert.equal(seen.length, 3);
+      await read.close();
+    } finally {
+      await ours.close();
+      await other.close();
+      await live.close();
+    }
+  });
 });

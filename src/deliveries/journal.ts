@@ -87,8 +87,10 @@ export class Journal {
       // After a write that failed half way (disk full), start on a fresh line.
       const bytes = Buffer.from((this.#torn ? "\n" : "") + batch.map((p) => p.line).join(""));
       while (offset < bytes.length) offset += writeSync(this.#handle!.fd, bytes, offset);
-      const from = this.#size + (this.#torn ? 1 : 0);
-      this.#size += bytes.length;
+      // Told positions come from the file's size after the write: another process appending to the same
+      // file moves them, and a reader that sees a line not following its last one reads the file instead.
+      this.#size = this.#observer === null ? this.#size + bytes.length : sizeOf(this.#handle!.fd, this.#size + bytes.length);
+      const from = this.#size - bytes.length + (this.#torn ? 1 : 0);
       this.#torn = false;
       this.#tell(batch, from);
       for (const p of batch) p.resolve();
