@@ -50,7 +50,9 @@ export function respawn(argv: readonly string[]): Promise<number> {
 
 /** In the child: stop as on Ctrl-C when the parent is gone, and let the channel not hold the exit. */
 export function watchParent(): void {
-  if (process.env[CHILD_MARK] === undefined || process.channel === undefined) return;
+  if (process.env[CHILD_MARK] === undefined) return;
+  // A parent that died before this line ran has closed the channel already: nothing was started yet.
+  if (process.channel === undefined || !process.connected) process.exit(130);
   process.channel.unref();
   process.once("disconnect", () => { process.kill(process.pid, "SIGINT"); });
 }

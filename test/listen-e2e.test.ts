@@ -139,7 +139,8 @@ describe("listen: durability and slow peers", () => {
     const listen = await ListenProcess.start(["--secret", secret, "--save", journal]);
     const d = delivery("bot.done");
     assert.equal((await post(listen.ready.local_url, d.headers, d.body)).status, 204);
-    listen.child.kill("SIGKILL");
+    // The process that listens, not the command waiting for it (src/respawn.ts).
+    process.kill(listen.ready.pid, "SIGKILL");
     await listen.exited;
     const text = await readFile(journal, "utf8");
     const record = text.trim().split("\n").map((l) => JSON.parse(l) as { id: string; body: string }).find((r) => r.id === d.id);
