@@ -1,4 +1,4 @@
-import { type Appended, encodeParts } from "../deliveries/journal.js";
+import { type Appended, encodeParts, type JournaledDelivery } from "../deliveries/journal.js";
 import type { Timeline } from "../listen/timeline.js";
 import { eventLine, eventRecordFields } from "../output/listen.js";
 import { isBotStatus } from "../recall/parse.js";
@@ -14,19 +14,7 @@ import { cursorOf, type Entry } from "./store.js";
  */
 
 /** What the pipeline appends a delivery line with (listen/listener.ts AcceptedDelivery). */
-interface DeliverySource {
-  readonly seq: number;
-  readonly id: string | null;
-  readonly receivedAt: number;
-  readonly path: string;
-  readonly headers: object;
-  readonly body: Buffer;
-  readonly verified: boolean | null;
-  readonly scheme: string | null;
-  readonly parsed: ParsedEvent;
-  readonly duplicate: boolean;
-  readonly forwardTo: readonly string[];
-}
+type DeliverySource = Omit<JournaledDelivery, "key" | "parsed"> & { readonly parsed: ParsedEvent };
 
 export function isDeliverySource(source: object | undefined): source is DeliverySource {
   return source !== undefined && "parsed" in source && "body" in source && Buffer.isBuffer((source as { body: unknown }).body);
