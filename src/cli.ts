@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { CommandContext } from "./commands/context.js";
 import { isRecallHooksError } from "./errors.js";
+import { directStdio } from "./output/stdio.js";
 
 /** Set by the bundle build (scripts/build-cli.mjs); tsc's dist/cli.js reads package.json. */
 declare const RECALL_HOOKS_VERSION: string | undefined;
@@ -19,7 +20,7 @@ async function run(argv: readonly string[]): Promise<number> {
   const args = argv.slice(2);
   // `--version` is asked for by scripts and health checks: answer it without loading commander.
   if (args.length === 1 && (args[0] === "--version" || args[0] === "-V" || args[0] === "-v")) {
-    process.stdout.write(`${readVersion()}\n`);
+    stdout.write(`${readVersion()}\n`);
     return 0;
   }
   // listen runs in a child node with memory flags (respawn.ts); the check itself loads nothing.
@@ -45,12 +46,12 @@ async function run(argv: readonly string[]): Promise<number> {
     if (isRecallHooksError(error)) {
       const { describeError } = await import("./error-messages.js");
       const { message, exitCode } = describeError(error);
-      process.stderr.write(`error: ${message}\n`);
-      if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
+      stderr.write(`error: ${message}\n`);
+      if (debug && error.stack) stderr.write(`${error.stack}\n`);
       return exitCode;
     }
-    process.stderr.write(`error: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
-    if (error instanceof Error && error.stack) process.stderr.write(`${debug ? error.stack : "(run again with --debug for the stack, and report it)"}\n`);
+    stderr.write(`error: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (error instanceof Error && error.stack) stderr.write(`${debug ? error.stack : "(run again with --debug for the stack, and report it)"}\n`);
     return 1;
   }
 }
@@ -60,8 +61,8 @@ let stoppedBy: NodeJS.Signals | null = null;
 function createContext(): CommandContext {
   let interrupted: Promise<void> | undefined;
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout,
+    stderr,
     // A getter: touching process.stdin builds a stream (a few ms at start-up) that most commands never read.
     get stdin() {
       return process.stdin;
@@ -88,9 +89,19 @@ function createContext(): CommandContext {
 }
 
 // Piped output may be closed early (`| head`): that is not an error worth a stack.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+const closedEarly = (): never => process.exit(process.exitCode ?? 0);
+const withEpipe = (): NodeJS.WriteStream => process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") closedEarly();
 });
+
+/**
+ * The commands that run for a long time (and write a lot) get node's streams; the short ones, and
+ * help and usage errors, write with fs.writeSync until they need a stream (output/stdio.ts).
+ */
+const LONG = ["listen", "simulate", "replay", "emulate", "inspect", "check"];
+const short = !LONG.includes(process.argv[2] ?? "");
+const stdout = short ? directStdio(1, withEpipe, closedEarly) : withEpipe();
+const stderr = short ? directStdio(2, () => process.stderr, closedEarly) : process.stderr;
 
 // Not a top-level await: the bundle is CommonJS (it starts faster on Node 20, see scripts/build-cli.mjs).
 run(process.argv).then(
@@ -98,7 +109,7 @@ run(process.argv).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`error: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    stderr.write(`error: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
     process.exitCode = 1;
   },
 );

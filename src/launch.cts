@@ -23,7 +23,12 @@ function launch(): void {
   // Asked by scripts and health checks: answered before the bundle is even read, as src/cli.ts does.
   if (args.length === 1 && (args[0] === "--version" || args[0] === "-V" || args[0] === "-v")) {
     const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as { version: string };
-    process.stdout.write(`${pkg.version}\n`);
+    // fs.writeSync: making process.stdout for a pipe loads node:net (src/output/stdio.ts).
+    try {
+      fs.writeSync(1, `${pkg.version}\n`);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EPIPE") process.stdout.write(`${pkg.version}\n`);
+    }
     return;
   }
   if (args.includes("--debug")) {

@@ -37,6 +37,12 @@ export async function buildProgram(ctx: CommandContext, version: string, args: r
       writeOut: (text) => ctx.stdout.write(text),
       writeErr: (text) => ctx.stderr.write(text),
       outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`),
+      // commander's own defaults read process.stdout and process.stderr, which would make node's
+      // streams at every start (src/output/stdio.ts); these read the command's.
+      getOutHelpWidth: () => terminal(ctx.stdout)?.columns ?? 80,
+      getErrHelpWidth: () => terminal(ctx.stderr)?.columns ?? 80,
+      getOutHasColors: () => terminal(ctx.stdout)?.hasColors?.() ?? false,
+      getErrHasColors: () => terminal(ctx.stderr)?.hasColors?.() ?? false,
     })
     .addHelpText("after", `
 Environment:
@@ -62,6 +68,10 @@ Exit codes: 0 success, 1 the work ran and failed, 2 usage error, 130 interrupted
   const declarations = await Promise.all(names.map((name) => COMMANDS[name]!()));
   for (const declare of declarations) program.addCommand(inherit(declare(ctx), program));
   return program;
+}
+
+function terminal(stream: CommandContext["stdout"]): { columns?: number; hasColors?: () => boolean } | null {
+  return stream.isTTY === true ? stream as { columns?: number; hasColors?: () => boolean } : null;
 }
 
 /**
