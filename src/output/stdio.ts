@@ -10,7 +10,7 @@ type Std = NodeJS.WriteStream;
  * start-up). Output is the same bytes in the same order: nothing is buffered before the stream
  * exists, and once it does every write goes through it.
  */
-export function directStdio(fd: 1 | 2, stream: () => Std, onBroken: () => void): Std {
+export function directStdio(fd: number, stream: () => Std, onBroken: () => void): Std {
   let made: Std | null = null;
   const real = (): Std => (made ??= stream());
   // Files, pipes and sockets take direct writes; a terminal (or any other device) gets the stream.
