@@ -99,7 +99,8 @@ const withEpipe = (): NodeJS.WriteStream => process.stdout.on("error", (error: N
  * help and usage errors, write with fs.writeSync until they need a stream (output/stdio.ts).
  */
 const LONG = ["listen", "simulate", "replay", "emulate", "inspect", "check"];
-const short = !LONG.includes(process.argv[2] ?? "");
+// Any word, not just the first: `--config x listen` is a listen too (a stray match only costs a stream).
+const short = !process.argv.slice(2).some((arg) => LONG.includes(arg));
 const stdout = short ? directStdio(1, withEpipe, closedEarly) : withEpipe();
 const stderr = short ? directStdio(2, () => process.stderr, closedEarly) : process.stderr;
 
