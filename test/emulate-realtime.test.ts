@@ -50,6 +50,15 @@ describe("emulate: real-time streams follow the recording", () => {
     return { streamed, downloaded, changes: bot.status_changes, hooks };
   };
 
+  /** outcome() of a new bot under the handler the test set, which is then put back to answering 204. */
+  const outcomeHandled = async (): ReturnType<typeof outcome> => {
+    try {
+      return await outcome(await create());
+    } finally {
+      app.handle = () => 204;
+    }
+  };
+
   it("the paused-resumed scenario: the script plays once across both periods, nothing while paused", async () => {
     const { streamed, downloaded, changes, hooks } = await outcome(await create({ metadata: { recall_hooks_scenario: "paused-resumed" } }));
     const script = await meetingScript();
@@ -75,13 +84,7 @@ describe("emulate: real-time streams follow the recording", () => {
       }
       return 204;
     };
-    let result: Awaited<ReturnType<typeof outcome>>;
-    try {
-      result = await outcome(await create());
-    } finally {
-      app.handle = () => 204;
-    }
-    const { streamed, downloaded, changes } = result;
+    const { streamed, downloaded, changes } = await outcomeHandled();
     assert.deepEqual(answers, [200, 200]);
     assert.deepEqual(changes.map((c: any) => c.code).slice(-5), ["in_call_recording", "in_call_not_recording", "in_call_recording", "call_ended", "done"]);
     assert.ok(streamed.length > 0);
@@ -93,12 +96,7 @@ describe("emulate: real-time streams follow the recording", () => {
       if (hook.event === "bot.in_call_recording") await call("POST", `/api/v1/bot/${hook.botId}/leave_call/`);
       return 204;
     };
-    let result: Awaited<ReturnType<typeof outcome>>;
-    try {
-      result = await outcome(await create());
-    } finally {
-      app.handle = () => 204;
-    }
+    const result = await outcomeHandled();
     assert.deepEqual(words(result.streamed), []);
     assert.deepEqual(words(result.downloaded), []);
     assert.equal(result.changes.at(-2).sub_code, "bot_received_leave_call");

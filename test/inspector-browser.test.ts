@@ -246,7 +246,12 @@ describe("inspector over the embedded simulate with real-time frames", () => {
 });
 
 describe("inspect over a journal another listen writes", () => {
-  it("after a reconnect, three deliveries sent during the gap show exactly once", async () => {
+  /**
+   * One delivery, then the page's stream is cut (`cut`: the relay drops it, or answers 503) and the
+   * inspector stops; three deliveries arrive meanwhile; a new inspector takes over the page's address.
+   * Every delivery must show exactly once.
+   */
+  async function throughAGap(prefix: string, cut: null | 503, shown: string): Promise<void> {
     const dir = mkdtempSync(join(tmpdir(), "rh-inspect-"));
     const journal = join(dir, "j.jsonl");
     const listen = await spawnReady(["listen", "--json", "--port", "0", "--inspect", "0", "--secret", secret, "--save", journal]);
@@ -257,48 +262,17 @@ describe("inspect over a journal another listen writes", () => {
     const { page, problems } = await open(relay.url);
     try {
       const local = String(listen.ready["local_url"]);
-      assert.equal(await send(local, "bot.joining_call", "msg_gap_0"), 204);
-      await page.locator('[data-msg="msg_gap_0"]').waitFor();
-      relay.to(null);
+      assert.equal(await send(local, "bot.joining_call", `${prefix}_0`), 204);
+      await page.locator(`[data-msg="${prefix}_0"]`).waitFor();
+      relay.to(cut);
       await inspector.stop();
-      await page.locator("#conn", { hasText: "reconnecting" }).waitFor();
-      for (const n of [1, 2, 3]) assert.equal(await send(local, "bot.in_waiting_room", `msg_gap_${n}`), 204);
+      await page.locator("#conn", { hasText: shown }).waitFor();
+      for (const n of [1, 2, 3]) assert.equal(await send(local, "bot.in_waiting_room", `${prefix}_${n}`), 204);
       inspector = await spawnReady(["inspect", journal, "--port", "0", "--json"]);
       relay.to(inspector.ready.inspect_url);
-      await page.locator('[data-msg="msg_gap_3"]').waitFor();
-      for (const n of [0, 1, 2, 3]) assert.equal(await page.locator(`[data-msg="msg_gap_${n}"]`).count(), 1, `msg_gap_${n} once`);
-      assert.equal(await page.locator("#list .row").count(), 4);
-      assert.deepEqual(problems.filter((p) => !p.startsWith("pageerror")), []);
-    } finally {
-      await page.close();
-      await relay.close();
-      await inspector.stop();
-      await listen.stop();
-    }
-  });
-
-  it("after a stream answered 503, reopens from its last record: deliveries sent meanwhile show exactly once", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "rh-inspect-"));
-    const journal = join(dir, "j.jsonl");
-    const listen = await spawnReady(["listen", "--json", "--port", "0", "--inspect", "0", "--secret", secret, "--save", journal]);
-    let inspector = await spawnReady(["inspect", journal, "--port", "0", "--json"]);
-    const relay = await startRelay();
-    relay.to(inspector.ready.inspect_url);
-    const { page, problems } = await open(relay.url);
-    try {
-      const local = String(listen.ready["local_url"]);
-      assert.equal(await send(local, "bot.joining_call", "msg_503_0"), 204);
-      await page.locator('[data-msg="msg_503_0"]').waitFor();
-      // EventSource gives up for good on a non-200 answer: the page must open a new stream itself.
-      relay.to(503);
-      await inspector.stop();
-      await page.locator("#conn", { hasText: "stream refused" }).waitFor();
-      for (const n of [1, 2, 3]) assert.equal(await send(local, "bot.in_waiting_room", `msg_503_${n}`), 204);
-      inspector = await spawnReady(["inspect", journal, "--port", "0", "--json"]);
-      relay.to(inspector.ready.inspect_url);
-      await page.locator('[data-msg="msg_503_3"]').waitFor();
+      await page.locator(`[data-msg="${prefix}_3"]`).waitFor();
       await page.locator("#conn", { hasText: "connected" }).waitFor();
-      for (const n of [0, 1, 2, 3]) assert.equal(await page.locator(`[data-msg="msg_503_${n}"]`).count(), 1, `msg_503_${n} once`);
+      for (const n of [0, 1, 2, 3]) assert.equal(await page.locator(`[data-msg="${prefix}_${n}"]`).count(), 1, `${prefix}_${n} once`);
       assert.equal(await page.locator("#list .row").count(), 4);
       assert.deepEqual(problems.filter((p) => !p.startsWith("pageerror")), []);
     } finally {
@@ -307,7 +281,12 @@ describe("inspect over a journal another listen writes", () => {
       await inspector.stop();
       await listen.stop();
     }
-  });
+  }
+
+  it("after a reconnect, three deliveries sent during the gap show exactly once", () => throughAGap("msg_gap", null, "reconnecting"));
+
+  // EventSource gives up for good on a non-200 answer: the page must open a new stream itself.
+  it("after a stream answered 503, reopens from its last record: deliveries sent meanwhile show exactly once", () => throughAGap("msg_503", 503, "stream refused"));
 });
 
 describe("inspector beside emulate --inspect (the built binary)", () => {

@@ -14,7 +14,7 @@ export function directStdio(fd: number, stream: () => Std, onBroken: () => void)
   let made: Std | null = null;
   const real = (): Std => (made ??= stream());
   // Files, pipes and sockets take direct writes; a terminal (or any other device) gets the stream.
-  let direct = kindOf(fd) !== "other";
+  let direct = fileOrPipe(fd);
   const write = (chunk: string | Uint8Array, encoding?: unknown, callback?: unknown): boolean => {
     const done = typeof encoding === "function" ? encoding : callback;
     if (direct && made === null) {
@@ -55,11 +55,11 @@ export function directStdio(fd: number, stream: () => Std, onBroken: () => void)
   });
 }
 
-function kindOf(fd: number): "file" | "other" {
+function fileOrPipe(fd: number): boolean {
   try {
     const stat = fstatSync(fd);
-    return stat.isFile() || stat.isFIFO() || stat.isSocket() ? "file" : "other";
+    return stat.isFile() || stat.isFIFO() || stat.isSocket();
   } catch {
-    return "other";
+    return false;
   }
 }
