@@ -8,6 +8,8 @@
 // alone takes about 1.2x `node -e 0`, and the ES bundle with split chunks `sign` 2.6x, against
 // 1.6x for this bundle with its code cache.
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -31,45 +33,77 @@ const lazyChildProcess = {
 };
 
 const OUT = "dist/bundle/cli.cjs";
+const SHORT = "dist/bundle/short.cjs";
 const EXTERNAL = Object.keys(pkg.dependencies).filter((name) => name !== "commander");
+
+/**
+ * The modules only the long-running commands run (src/launch.cts LONG_COMMANDS), imported from
+ * src/commands and src/cli.ts. The short bundle has a stub in their place: dist/launch.cjs gives it
+ * only a command line that names none of those commands, so a stub never runs (the test suite runs
+ * every command through the launcher).
+ */
+const LONG_ONLY = /^\.\.?\/(?:(?:commands\/)?(?:listen-run|replay-run|simulate-run|emulate-run|emulate-ctl|inspect-run|check-run)|respawn|recall\/scenarios)\.js$/;
+
+/**
+ * The short bundle: a stub for each LONG_ONLY module, and its hashing and random bytes from
+ * src/webhook/crypto-lite.ts instead of node:crypto (src/webhook/crypto.ts says why).
+ */
+const shortOnly = {
+  name: "short-only",
+  setup(b) {
+    const lite = fileURLToPath(new URL("../src/webhook/crypto-lite.ts", import.meta.url));
+    b.onResolve({ filter: /^(?:\.|\.\.\/webhook)\/crypto\.js$/ }, ({ path, resolveDir }) => join(resolveDir, path) === join(dirname(lite), "crypto.js") ? { path: lite } : undefined);
+    b.onResolve({ filter: LONG_ONLY }, ({ path, importer }) => /[\\/]src[\\/](?:commands[\\/])?[^\\/]+\.ts$/.test(importer) ? { path, namespace: "long-only" } : undefined);
+    b.onLoad({ filter: /.*/, namespace: "long-only" }, ({ path }) => ({
+      contents: `throw new Error(${JSON.stringify(`${path} is not in ${SHORT}: dist/launch.cjs gave it a long-running command`)});`,
+      loader: "js",
+    }));
+  },
+};
 
 // From scratch: a file left by an earlier build would ship with the package.
 rmSync("dist/bundle", { recursive: true, force: true });
 
-await build({
-  entryPoints: ["src/cli.ts"],
-  // Two levels below the package root, like tsc's dist/deliveries/*.js: the paths built from
-  // import.meta.url (the bundled fixtures) resolve the same from either build.
-  outfile: OUT,
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20",
-  // Map files beside the bundle; `--debug` turns source maps on (dist/launch.cjs), so that stacks
-  // name the TypeScript source. Always on, they would cost start-up time.
-  sourcemap: true,
-  // ASCII (esbuild's default, said here because dist/launch.cjs reads the bundle as latin1).
-  charset: "ascii",
-  // Less to read and hash at each start (measured: about 2 ms of CPU for sign). Identifiers keep
-  // their names: error classes take theirs from new.target.name, and --debug stacks show them.
-  minifyWhitespace: true,
-  minifySyntax: true,
-  // Bundled: our code and commander (needed at every start). Left in node_modules: the rest, which
-  // only the commands that use them load (chalk and ora are ES-only: import() stays import()).
-  external: EXTERNAL,
-  define: { RECALL_HOOKS_VERSION: JSON.stringify(pkg.version), "import.meta.url": "__bundle_url" },
-  banner: {
-    js: [
-      'const __bundle_url = require("node:url").pathToFileURL(__filename).href;',
-      // See routeDynamicImports: dist/launch.cjs passes __rhImport when it runs the bundle from V8's code cache.
-      'const __impt = typeof __rhImport === "function" ? __rhImport : (specifier) => import(specifier);',
-    ].join("\n"),
-  },
-  plugins: [lazyChildProcess],
-  logLevel: "warning",
-});
+// Every command (cli.cjs), and the short commands alone (short.cjs: sign, verify, events, secret,
+// help), which then read and compile about a third of the code at each start (npm run bench).
+await bundle(OUT, [lazyChildProcess]);
+await bundle(SHORT, [lazyChildProcess, shortOnly]);
 
-routeDynamicImports();
+async function bundle(outfile, plugins) {
+  await build({
+    entryPoints: ["src/cli.ts"],
+    // Two levels below the package root, like tsc's dist/deliveries/*.js: the paths built from
+    // import.meta.url (the bundled fixtures) resolve the same from either build.
+    outfile,
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    // Map files beside the bundle; `--debug` turns source maps on (dist/launch.cjs), so that stacks
+    // name the TypeScript source. Always on, they would cost start-up time.
+    sourcemap: true,
+    // ASCII (esbuild's default, said here because dist/launch.cjs reads the bundle as latin1).
+    charset: "ascii",
+    // Less to read and hash at each start (measured: about 2 ms of CPU for sign). Identifiers keep
+    // their names: error classes take theirs from new.target.name, and --debug stacks show them.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    // Bundled: our code and commander (needed at every start). Left in node_modules: the rest, which
+    // only the commands that use them load (chalk and ora are ES-only: import() stays import()).
+    external: EXTERNAL,
+    define: { RECALL_HOOKS_VERSION: JSON.stringify(pkg.version), "import.meta.url": "__bundle_url" },
+    banner: {
+      js: [
+        'const __bundle_url = require("node:url").pathToFileURL(__filename).href;',
+        // See routeDynamicImports: dist/launch.cjs passes __rhImport when it runs the bundle from V8's code cache.
+        'const __impt = typeof __rhImport === "function" ? __rhImport : (specifier) => import(specifier);',
+      ].join("\n"),
+    },
+    plugins,
+    logLevel: "warning",
+  });
+  routeDynamicImports(outfile);
+}
 
 /**
  * On Node 20, dist/launch.cjs compiles the bundle with V8's code cache (vm.Script), and such code
@@ -78,17 +112,17 @@ routeDynamicImports();
  * when Node loaded the bundle, and the launcher's import() when the launcher did. The name has
  * import's length, so the source map's columns still hold.
  */
-function routeDynamicImports() {
-  const source = readFileSync(OUT, "utf8");
+function routeDynamicImports(file) {
+  const source = readFileSync(file, "utf8");
   const seen = new Set();
   const routed = source.replace(/\bimport\(("[^"]+")\)/g, (_match, specifier) => {
     const name = JSON.parse(specifier);
     const known = name.startsWith("node:") || EXTERNAL.some((pkgName) => name === pkgName || name.startsWith(`${pkgName}/`));
-    if (!known) throw new Error(`${OUT}: unexpected import(${specifier})`);
+    if (!known) throw new Error(`${file}: unexpected import(${specifier})`);
     seen.add(name);
     return `__impt(${specifier})`;
   });
   const left = routed.split("\n").filter((line) => /\bimport\(/.test(line) && !line.includes("(specifier) => import(specifier)"));
-  if (left.length > 0) throw new Error(`${OUT}: import() left unrouted:\n${left.join("\n")}`);
-  writeFileSync(OUT, routed);
+  if (left.length > 0) throw new Error(`${file}: import() left unrouted:\n${left.join("\n")}`);
+  writeFileSync(file, routed);
 }

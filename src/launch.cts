@@ -1,7 +1,8 @@
 /**
- * What `bin/recall-hooks.js` runs: loads the bundled command-line program (dist/bundle/cli.cjs,
- * built by scripts/build-cli.mjs) with its compiled code cached between runs, because compiling
- * the bundle is a large share of a start (npm run bench, start-up figures).
+ * What `bin/recall-hooks.js` runs: loads the bundled command-line program (dist/bundle/cli.cjs, or
+ * dist/bundle/short.cjs for the short commands; built by scripts/build-cli.mjs) with its compiled
+ * code cached between runs, because compiling the bundle is a large share of a start (npm run
+ * bench, start-up figures).
  *
  * - Node 22.1 and later: Node's own module compile cache (`module.enableCompileCache`).
  * - Node 20: the same idea by hand: V8's code cache for the bundle, kept in a folder of the
@@ -14,7 +15,15 @@
 import fs = require("node:fs");
 import path = require("node:path");
 
-const BUNDLE = path.join(__dirname, "bundle", "cli.cjs");
+/**
+ * The commands that run for a long time; src/cli.ts has the same list (test/launch.test.ts keeps
+ * them equal). A command line that names none of them runs dist/bundle/short.cjs, the program
+ * without their code (scripts/build-cli.mjs): a third of the code to read and compile at each
+ * start of sign, verify, events, secret and help.
+ */
+const LONG_COMMANDS = ["listen", "simulate", "replay", "emulate", "inspect", "check"];
+
+const BUNDLE = path.join(__dirname, "bundle", process.argv.slice(2).some((arg) => LONG_COMMANDS.includes(arg)) ? "cli.cjs" : "short.cjs");
 
 type ModuleWithCache = { enableCompileCache?: (dir?: string) => unknown };
 
@@ -63,7 +72,7 @@ function runCached(args: readonly string[]): boolean {
     const stat = fs.statSync(BUNDLE);
     // esbuild writes ASCII (its default charset), so latin1 reads it without UTF-8 decoding.
     source = fs.readFileSync(BUNDLE, "latin1");
-    const build = `${stat.size}-${Math.trunc(stat.mtimeMs)}`;
+    const build = `${path.basename(BUNDLE, ".cjs")}-${stat.size}-${Math.trunc(stat.mtimeMs)}`;
     cacheFile = path.join(dir, `${process.version}-${process.arch}${flagsKey()}-${build}${commandKey(args)}.v8cache`);
   } catch {
     return false;

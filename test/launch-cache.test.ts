@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
-import { mkdtemp, readdir } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { generateSecret } from "../src/webhook/secret.js";
-import { runCli } from "./helpers/cli.js";
+import { ROOT, runCli } from "./helpers/cli.js";
 
 const secret = generateSecret();
 // Node 22.1+ has its own module compile cache (dist/launch.cjs uses it); Node 20 gets ours.
@@ -57,5 +57,42 @@ describe("the bin's launcher: compiled-code cache and source maps (dist/launch.c
     const { code, stderr } = await runCli(["sign", "--event", "bot.nope", "--secret", secret, "--debug"]);
     assert.equal(code, 2);
     assert.match(stderr, /at readBody \(.*src\/commands\/sign-run\.ts:\d+:\d+\)/);
+  });
+
+  it("the short commands run dist/bundle/short.cjs, without node:crypto; the long ones the whole program", async () => {
+    const tmp = await mkdtemp(join(tmpdir(), "rh-launch-"));
+    // Which built-in modules a run loaded, written when it exits.
+    const probe = join(tmp, "probe.cjs");
+    await writeFile(probe, `process.on("exit", () => require("node:fs").writeFileSync(process.env.PROBE_OUT, process.moduleLoadList.join("\\n")));`);
+    const loaded = async (args: string[], name: string): Promise<string[]> => {
+      const out = join(tmp, `${name}.txt`);
+      const run = await runCli(args, { env: { TMPDIR: tmp, NODE_OPTIONS: `--require ${probe}`, PROBE_OUT: out } });
+      assert.equal(run.code, 0, run.stderr);
+      return (await readFile(out, "utf8")).split("\n");
+    };
+    for (const [name, args] of [["sign", ["sign", "--event", "bot.done", "--secret", secret]], ["secret", ["secret"]], ["events", ["events", "bot.fatal"]]] as const) {
+      assert.ok(!(await loaded([...args], name)).includes("NativeModule crypto"), `${name} loaded node:crypto`);
+    }
+    assert.ok((await loaded(["simulate", "lifecycle", "--speed", "0"], "simulate")).includes("NativeModule crypto"));
+    if (!nodeCache) {
+      const names = await cacheFiles(tmp);
+      assert.ok(names.some((n) => /-short-\d+-\d+-sign\.v8cache$/.test(n)), names.join(", "));
+      assert.ok(names.some((n) => /-cli-\d+-\d+-simulate\.v8cache$/.test(n)), names.join(", "));
+    }
+  });
+
+  it("the launcher and the program name the same long-running commands", async () => {
+    const list = (source: string, name: string): string[] => JSON.parse(new RegExp(`const ${name} = (\\[[^\\]]*\\]);`).exec(source)![1]!) as string[];
+    const launcher = list(await readFile(join(ROOT, "src", "launch.cts"), "utf8"), "LONG_COMMANDS");
+    const program = list(await readFile(join(ROOT, "src", "cli.ts"), "utf8"), "LONG");
+    assert.deepEqual(launcher, program);
+    assert.ok(launcher.length >= 6);
+  });
+
+  it("the short bundle refuses a long-running command it was not built with, saying why", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const run = spawnSync(process.execPath, [join(ROOT, "dist", "bundle", "short.cjs"), "simulate", "lifecycle", "--speed", "0"], { encoding: "utf8" });
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /simulate-run\.js is not in dist\/bundle\/short\.cjs/);
   });
 });

@@ -1,4 +1,4 @@
-import { randomFillSync, randomUUID } from "node:crypto";
+import { fillRandom, uuid } from "../webhook/crypto.js";
 
 // Pieces shared by the payload builders: ids, timestamps, participants, resources.
 
@@ -29,7 +29,7 @@ export interface BuildEventOptions {
   readonly participant?: ParticipantOptions;
   /** Chat message or transcript text. */
   readonly text?: string;
-  /** UUID generator; default crypto.randomUUID. Pass a seeded one for stable fixtures. */
+  /** UUID generator; default a random v4 UUID. Pass a seeded one for stable fixtures. */
   readonly random?: () => string;
 }
 
@@ -49,7 +49,7 @@ export interface BuildContext {
 }
 
 export function createContext(type: string, options: BuildEventOptions): BuildContext {
-  const random = options.random ?? randomUUID;
+  const random = options.random ?? uuid;
   const cache = new Map<string, string>();
   return {
     type,
@@ -124,8 +124,8 @@ let randomAt = randomBlock.length;
 
 function randomByte(): number {
   if (randomAt === randomBlock.length) {
-    // node:crypto's, not the global Web Crypto one: that loads webcrypto (about 3 ms at start-up).
-    randomFillSync(randomBlock);
+    // node:crypto's (or /dev/urandom's), not the global Web Crypto one: that loads webcrypto (about 3 ms at start-up).
+    fillRandom(randomBlock);
     randomAt = 0;
   }
   return randomBlock[randomAt++]!;

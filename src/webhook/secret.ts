@@ -1,5 +1,5 @@
-import { randomBytes } from "node:crypto";
 import { RecallHooksError } from "../errors.js";
+import { fillRandom } from "./crypto.js";
 
 const PREFIX = "whsec_";
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -53,6 +53,6 @@ export function maskSecret(secret: string): string {
 }
 
 /** A new secret as Svix makes them, but with 32 random bytes. */
-export function generateSecret(random: (size: number) => Buffer = randomBytes): string {
+export function generateSecret(random: (size: number) => Buffer = (size) => fillRandom(Buffer.alloc(size))): string {
   return PREFIX + random(32).toString("base64");
 }

@@ -1,7 +1,7 @@
 import { isUtf8 } from "node:buffer";
-import { createHmac } from "node:crypto";
 import { type BodyFormat, formatBody } from "../recall/body-format.js";
 import type { RecallEvent } from "../recall/build-parts.js";
+import { hmacSha256 } from "./crypto.js";
 import { type HeaderChoice, signatureHeaders } from "./headers.js";
 import { type ParsedSecret, parseSecret } from "./secret.js";
 
@@ -32,9 +32,10 @@ export interface SignedRequest {
 /**
  * Signs exactly as svix's `Webhook.sign` does (HMAC-SHA256 of `id.timestamp.body` under the
  * decoded key, bytes read as UTF-8), so a delivery we call valid is valid for the user's
- * svix-based handler; test/webhook-sign-parity.test.ts holds the two to the same answers. It uses
- * node:crypto rather than calling svix: svix hashes in JavaScript, which cost the listener a fifth
- * of its time per delivery, and loading it slowed `sign` down (see `npm run bench`).
+ * svix-based handler; test/webhook-sign-parity.test.ts holds the two to the same answers. It hashes
+ * with node:crypto (./crypto.ts; the short commands' bundle swaps in ./crypto-lite.ts) rather than
+ * calling svix: svix hashes in JavaScript, which cost the listener a fifth of its time per
+ * delivery, and loading svix slowed `sign` down (see `npm run bench`).
  */
 export class Signer {
   readonly secret: ParsedSecret;
@@ -50,9 +51,8 @@ export class Signer {
 
   /** The raw HMAC behind `signature`. */
   digest(id: string, timestamp: number, body: string | Uint8Array): Buffer {
-    const hmac = createHmac("sha256", this.secret.key).update(`${id}.${Math.floor(timestamp)}.`);
     // Valid UTF-8 bytes are hashed as they are: the same bytes svix gets by decoding and encoding them.
-    return hmac.update(typeof body === "string" || !isUtf8(body) ? bodyText(body) : body).digest();
+    return hmacSha256(this.secret.key, [`${id}.${Math.floor(timestamp)}.`, typeof body === "string" || !isUtf8(body) ? bodyText(body) : body]);
   }
 
   sign(id: string, timestamp: number, body: string | Uint8Array, headers: HeaderChoice = "webhook"): SignedRequest {

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from "node:crypto";
+import { sameBytes } from "./crypto.js";
 import { type HeaderFamily, type HeaderInput, readSignatureHeaders } from "./headers.js";
 import { type ParsedSecret, parseSecret } from "./secret.js";
 import { Signer, bodyText } from "./sign.js";
@@ -110,7 +110,7 @@ function matchesAny(signer: Signer, id: string, timestamp: number, body: string 
   for (const entry of offered) {
     const candidate = Buffer.from(entry.slice(3), "base64");
     // Keep comparing after a match so the time taken does not say which entry matched.
-    if (candidate.length === expected.length && timingSafeEqual(candidate, expected)) found = true;
+    if (candidate.length === expected.length && sameBytes(candidate, expected)) found = true;
   }
   return found;
 }
