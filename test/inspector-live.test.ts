@@ -6,6 +6,7 @@ import { describe, it } from "node:test";
 import { type Appended, Journal } from "../src/deliveries/journal.js";
 import { JournalStore } from "../src/inspector/store.js";
 import { startListener } from "../src/listen/listener.js";
+import { listenerLine } from "../src/output/listen.js";
 import { post } from "./helpers/listen.js";
 
 const status = (n: number, code: string, updatedAt: string): string => JSON.stringify({ event: `bot.${code}`, data: { data: { code, sub_code: null, updated_at: updatedAt }, bot: { id: "b1", metadata: {} } } });
@@ -121,6 +122,32 @@ describe("inspector beside the listener (listen --inspect)", () => {
     } finally {
       await ours.close();
       await other.close();
+      await live.close();
+    }
+  });
+
+  it("streams each delivery as the line listen --json printed for it, out-of-order mark included", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "rh-live-"));
+    const path = join(dir, "j.jsonl");
+    // An earlier run saw b1 recording; this run's listener did not, so for it joining_call is not late.
+    const earlier = JSON.stringify({ type: "delivery", v: 1, key: "old:1", seq: 1, id: "msg_old", received_at: new Date().toISOString(), method: "POST", path: "/", headers: {}, body: status(0, "in_call_recording", "2026-01-01T00:00:03Z"), verified: null, scheme: null, event: "bot.in_call_recording", bot_id: "b1", duplicate: false, forward_to: [] });
+    await writeFile(path, `${earlier}\n`);
+    const live = new JournalStore(path);
+    await live.open();
+    const printed: string[] = [];
+    const listener = await startListener({ port: 0, journalPath: path, onJournaled: (a: Appended) => live.appended(a), onEvent: (e) => { live.onListenerEvent(e); if (e.type === "delivery") printed.push(listenerLine(e)); } });
+    const seen: string[] = [];
+    live.subscribe((_e, line) => seen.push(line));
+    try {
+      for (const [id, code, at] of [["msg_1", "joining_call", "00:02"], ["msg_2", "in_call_recording", "00:05"], ["msg_3", "joining_call", "00:04"]] as const) {
+        assert.equal((await post(listener.url, headers(id), status(0, code, `2026-01-01T00:${at}Z`))).status, 204);
+      }
+      await live.settled();
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(seen, printed);
+      assert.deepEqual(seen.map((line) => (JSON.parse(line) as { out_of_order_after: string | null }).out_of_order_after), [null, null, "in_call_recording"]);
+    } finally {
+      await listener.close();
       await live.close();
     }
   });

@@ -63,7 +63,6 @@ export class JournalStore {
   #ring: Entry[] = [];
   /** Raw media, speech on/off and partial transcripts: a ring of their own, so a meeting's audio chunks never push deliveries out. */
   #counted: Entry[] = [];
-  #byCursor = new Map<string, Entry>();
   #listeners = new Set<Listener>();
   #queue: Promise<void> = Promise.resolve();
   #waiting = false;
@@ -98,7 +97,13 @@ export class JournalStore {
   }
 
   find(cursor: string): Entry | undefined {
-    return this.#byCursor.get(cursor);
+    const at = parseCursor(cursor);
+    return at === null || cursorOf(at.pos, at.sub) !== cursor ? undefined : this.#kept(at);
+  }
+
+  /** The entry a ring holds at this place, if any. */
+  #kept(at: { pos: number; sub: number }): Entry | undefined {
+    return entryAt(this.#ring, at) ?? entryAt(this.#counted, at);
   }
 
   subscribe(listener: Listener): () => void {
@@ -137,7 +142,7 @@ export class JournalStore {
     if (this.#fd === null || a.end <= this.#offset) return;
     if (a.start !== this.#offset || this.#reading > 0) return this.refresh();
     this.#offset = a.end;
-    const made = isDeliverySource(a.source) ? deliveryEntry(a, a.source, this.#timeline) : valueEntry(a, a.source ?? tryParse(a.line), this.#timeline);
+    const made = isDeliverySource(a.source) ? deliveryEntry(a, a.source) : valueEntry(a, a.source ?? tryParse(a.line), this.#timeline);
     if (made) this.#push(made.entry, made.line);
   }
 
@@ -184,7 +189,7 @@ export class JournalStore {
     if (cursor !== null && cursor.pos < boundary && this.#fd !== null) {
       const older = new Timeline();
       for await (const line of readLines(this.#fd, cursor.pos, boundary)) {
-        if (this.#byCursor.has(cursorOf(line.end, 0))) continue; // still in a ring: it comes from there, in order
+        if (this.#kept({ pos: line.end, sub: 0 }) !== undefined) continue; // still in a ring: it comes from there, in order
         const made = toEntry(line, older);
         if (made === null) continue;
         for (; next < kept.length && isAfter(made.entry, kept[next]!); next += 1) yield [kept[next]!, await this.fullLine(kept[next]!)];
@@ -222,8 +227,7 @@ export class JournalStore {
   #push(entry: Entry, line: string): void {
     const ring = entry.record["type"] === "frame" && isCounted(entry.record["event"] as string | null) ? this.#counted : this.#ring;
     ring.push(entry);
-    this.#byCursor.set(entry.cursor, entry);
-    if (ring.length > this.ringSize) this.#byCursor.delete(ring.shift()!.cursor);
+    if (ring.length > this.ringSize) ring.shift();
     for (const listener of this.#listeners) listener(entry, line);
   }
 }
@@ -263,6 +267,23 @@ function frameEntry(line: { start: number; end: number }, value: Record<string, 
   const frameBody = "body" in full;
   const entry: Entry = { cursor: cursorOf(line.end, 0), pos: line.end, sub: 0, start: line.start, record: frameBody ? withoutBody(full) : full, frameBody };
   return { entry, line: JSON.stringify(full) };
+}
+
+/**
+ * The entry at a place in a ring, found by halving (a ring is in journal order); a map from cursor to
+ * entry, kept up to date with every delivery, cost the listener more than all lookups together.
+ */
+function entryAt(ring: readonly Entry[], at: { pos: number; sub: number }): Entry | undefined {
+  let lo = 0;
+  let hi = ring.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const e = ring[mid]!;
+    if (e.pos === at.pos && e.sub === at.sub) return e;
+    if (isAfter(at, e)) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
 }
 
 /** Two rings, each in journal order, as one list in journal order. */

@@ -35,9 +35,6 @@ interface Identity {
   readonly id: string | null;
 }
 
-/** A delivery being accepted: its out-of-order mark is set once the journal has it. */
-type Accepted = { -readonly [K in keyof AcceptedDelivery]: AcceptedDelivery[K] };
-
 const NO_CONTENT: Answer = { status: 204 };
 
 function jobsOf(d: AcceptedDelivery): ForwardJob[] {
@@ -53,7 +50,7 @@ export class RequestPipeline {
   /** Event types already said to match no forward route; bounded, as a flood of odd names must not grow memory. */
   readonly #unrouted = new Set<string | null>();
   /** Deliveries answered in this turn of the event loop, to report and forward in the next. */
-  #answered: Accepted[] = [];
+  #answered: AcceptedDelivery[] = [];
 
   constructor(parts: PipelineParts) {
     this.#p = parts;
@@ -65,7 +62,6 @@ export class RequestPipeline {
     const delivery = this.#accept(request, identity);
     const failed = await this.#journal(delivery);
     if (failed) return this.#reject(request, delivery.id, failed);
-    delivery.outOfOrderAfter = this.#observe(delivery);
     if (this.#p.passThrough && this.#p.forwarder && delivery.forwardTo.length > 0) return this.#passThrough(delivery, jobsOf(delivery), this.#p.forwarder);
     // Answer first; report and forward once the answer is on its way (one immediate for all of a turn's).
     this.#answered.push(delivery);
@@ -94,8 +90,14 @@ export class RequestPipeline {
     return { id: result.id, status, reason: result.reason as VerificationReason, message: result.message };
   }
 
-  /** The delivery as accepted, before the journal has it: its key, duplicate mark and forward targets. */
-  #accept(request: ReceivedRequest, who: Identity): Accepted {
+  /**
+   * The delivery as accepted, before the journal has it: its key, duplicate and out-of-order marks and
+   * forward targets. Both marks are made here, in the order deliveries are journaled, so the journal's
+   * observer (the inspector) is told each line with the marks `listen --json` prints. A delivery the
+   * journal then cannot keep gives its id back (its retry is not a duplicate) but still counts for
+   * its bot's order: Recall did send that status.
+   */
+  #accept(request: ReceivedRequest, who: Identity): AcceptedDelivery {
     const { timeline, events } = this.#p;
     const parsed = parseDelivery(request.body);
     const duplicate = who.id !== null && timeline.markSeen(who.id);
@@ -103,10 +105,11 @@ export class RequestPipeline {
     // Under --pass-through the sender retries when the target failed: such a duplicate is owed again.
     const owedAgain = duplicate && this.#p.passThrough && !timeline.wasForwarded(who.id!);
     const forwardTo = (duplicate && !owedAgain) || !reported ? [] : targetsFor(this.#p.routes, parsed.event);
+    const outOfOrderAfter = parsed.botId !== null && parsed.code !== null && !duplicate && isBotStatus(parsed) ? timeline.observe(parsed.botId, { code: parsed.code, updatedAt: parsed.updatedAt }) : null;
     this.#seq += 1;
     return {
       key: `${this.#p.run}:${this.#seq}`, seq: this.#seq, id: who.id, receivedAt: request.receivedAt, path: request.path, headers: request.headers,
-      body: request.body, verified: who.verified, scheme: who.scheme, parsed, duplicate, outOfOrderAfter: null, forwardTo, status: 204, reported,
+      body: request.body, verified: who.verified, scheme: who.scheme, parsed, duplicate, outOfOrderAfter, forwardTo, status: 204, reported,
     };
   }
 
@@ -121,11 +124,6 @@ export class RequestPipeline {
       if (d.id !== null && !d.duplicate) this.#p.timeline.forget(d.id);
       return { status: 503, reason: "journal_failed", message: `Could not write the journal ${journal.path} (${writeProblem(error)}): answered 503 so the sender retries.` };
     }
-  }
-
-  #observe(d: AcceptedDelivery): string | null {
-    const p = d.parsed;
-    return p.botId !== null && p.code !== null && !d.duplicate && isBotStatus(p) ? this.#p.timeline.observe(p.botId, { code: p.code, updatedAt: p.updatedAt }) : null;
   }
 
   /** --pass-through: the first target's answer is the sender's answer; other targets are forwarded as usual. */
