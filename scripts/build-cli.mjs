@@ -69,6 +69,13 @@ rmSync("dist/bundle", { recursive: true, force: true });
 await bundle(OUT, [lazyChildProcess]);
 await bundle(SHORT, [lazyChildProcess, shortOnly]);
 
+// The bundles carry packages' code (commander; @noble/hashes in short.cjs): their licences go beside them.
+const BUNDLED = ["commander", "@noble/hashes"];
+writeFileSync("dist/bundle/THIRD-PARTY-LICENSES.txt", BUNDLED.map((name) => {
+  const { version, license } = JSON.parse(readFileSync(`node_modules/${name}/package.json`, "utf8"));
+  return `${name} ${version} (${license})\n\n${readFileSync(`node_modules/${name}/LICENSE`, "utf8").trim()}\n`;
+}).join("\n----------------------------------------\n\n"));
+
 async function bundle(outfile, plugins) {
   await build({
     entryPoints: ["src/cli.ts"],
