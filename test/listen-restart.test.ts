@@ -3,7 +3,9 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { connect } from "node:net";
 import { type ListenerEvent, startListener } from "../src/listen/listener.js";
+import type { ListenSummary } from "../src/listen/stats.js";
 import { buildEvent, newMessageId, serializeEvent } from "../src/recall/build.js";
 import { generateSecret } from "../src/webhook/secret.js";
 import { Signer } from "../src/webhook/sign.js";
@@ -91,5 +93,21 @@ describe("listener across restarts and edge cases (in-process)", () => {
     const summary = await listener.close();
     assert.equal(summary.forwardsOwed, 1);
     await target.close();
+  });
+
+  it("counts in its summary a delivery whose sender hung up before the answer", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "rh-hangup-"));
+    let closing = null as Promise<ListenSummary> | null;
+    // The listener is told to stop while the delivery's journal line is being written: the server can
+    // close (its only client has gone) before the delivery is answered and reported.
+    const listener = await startListener({ signer, journalPath: join(dir, "j.jsonl"), onJournaled: () => { closing ??= listener.close(); } });
+    const d = signed("bot.done");
+    const socket = connect(listener.port, "127.0.0.1");
+    socket.on("error", () => {});
+    socket.end(`POST / HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n${Object.entries(d.headers).map(([k, v]) => `${k}: ${v}\r\n`).join("")}content-length: ${Buffer.byteLength(d.body)}\r\n\r\n${d.body}`);
+    while (closing === null) await new Promise((resolve) => setTimeout(resolve, 5));
+    const summary = await closing;
+    assert.equal(summary.deliveries, 1);
+    assert.equal((await readFile(join(dir, "j.jsonl"), "utf8")).split("\n").filter((l) => l.includes('"type":"delivery"')).length, 1);
   });
 });

@@ -150,7 +150,7 @@ export async function startListener(options: ListenerOptions = {}): Promise<List
     return resumed;
   };
   if (!o.deferResume) void resume();
-  return listenerHandle(o, server, { stats, resumed, resume, forwarder, ownPool, journal, sockets });
+  return listenerHandle(o, server, { stats, resumed, resume, forwarder, ownPool, journal, sockets, pipeline });
 }
 
 function isWs(route: ForwardRoute): boolean {
@@ -175,6 +175,7 @@ interface Running {
   readonly ownPool: Dispatcher | null;
   readonly journal: Journal | null;
   readonly sockets: WebSocketIntake;
+  readonly pipeline: RequestPipeline;
 }
 
 function listenerHandle(o: Settings, server: RunningServer, r: Running): Listener {
@@ -190,6 +191,7 @@ function listenerHandle(o: Settings, server: RunningServer, r: Running): Listene
     async close() {
       await r.sockets.close();
       await server.close();
+      await r.pipeline.settled();
       await r.forwarder?.close();
       await r.ownPool?.destroy().catch(() => {});
       await r.journal?.close();

@@ -51,6 +51,9 @@ export class RequestPipeline {
   readonly #unrouted = new Set<string | null>();
   /** Deliveries answered in this turn of the event loop, to report and forward in the next. */
   #answered: AcceptedDelivery[] = [];
+  /** Deliveries accepted and not yet answered (their journal write, or the --pass-through target, under way). */
+  #underWay = 0;
+  #whenIdle: (() => void)[] = [];
 
   constructor(parts: PipelineParts) {
     this.#p = parts;
@@ -60,14 +63,34 @@ export class RequestPipeline {
     const identity = this.#identify(request);
     if ("reason" in identity) return this.#reject(request, identity.id, identity);
     const delivery = this.#accept(request, identity);
+    this.#underWay += 1;
     const failed = await this.#journal(delivery);
-    if (failed) return this.#reject(request, delivery.id, failed);
+    if (failed) {
+      this.#answeredOne();
+      return this.#reject(request, delivery.id, failed);
+    }
     if (this.#p.passThrough && this.#p.forwarder && delivery.forwardTo.length > 0) return this.#passThrough(delivery, jobsOf(delivery), this.#p.forwarder);
     // Answer first; report and forward once the answer is on its way (one immediate for all of a turn's).
     this.#answered.push(delivery);
     if (this.#answered.length === 1) setImmediate(this.#afterAnswers);
+    this.#answeredOne();
     return NO_CONTENT;
   };
+
+  /**
+   * Resolves once every delivery accepted so far is answered and reported, so that the listener's
+   * summary counts them all: a client that hangs up after sending lets the server close while its
+   * last deliveries are still being written (npm run bench caught 16 of 83,083 left out).
+   */
+  async settled(): Promise<void> {
+    while (this.#underWay > 0) await new Promise<void>((resolve) => this.#whenIdle.push(resolve));
+    this.#afterAnswers();
+  }
+
+  #answeredOne(): void {
+    this.#underWay -= 1;
+    if (this.#underWay === 0 && this.#whenIdle.length > 0) for (const wake of this.#whenIdle.splice(0)) wake();
+  }
 
   readonly #afterAnswers = (): void => {
     const answered = this.#answered;
@@ -128,12 +151,16 @@ export class RequestPipeline {
 
   /** --pass-through: the first target's answer is the sender's answer; other targets are forwarded as usual. */
   async #passThrough(d: AcceptedDelivery, jobs: ForwardJob[], forwarder: Forwarder): Promise<Answer> {
-    const outcome = await forwarder.attempt(jobs[0]!, 1, this.#p.passThroughTimeoutMs, false);
-    if (outcome.result.ok && d.id !== null) this.#p.timeline.markForwarded(d.id);
-    for (const job of jobs.slice(1)) forwarder.enqueue(job);
-    const status = outcome.result.status ?? (outcome.result.error === "timeout" ? 504 : 502);
-    this.#report({ ...d, status });
-    return { status, body: outcome.result.ok ? "" : "forward target failed\n" };
+    try {
+      const outcome = await forwarder.attempt(jobs[0]!, 1, this.#p.passThroughTimeoutMs, false);
+      if (outcome.result.ok && d.id !== null) this.#p.timeline.markForwarded(d.id);
+      for (const job of jobs.slice(1)) forwarder.enqueue(job);
+      const status = outcome.result.status ?? (outcome.result.error === "timeout" ? 504 : 502);
+      this.#report({ ...d, status });
+      return { status, body: outcome.result.ok ? "" : "forward target failed\n" };
+    } finally {
+      this.#answeredOne();
+    }
   }
 
   #report(d: AcceptedDelivery): void {
