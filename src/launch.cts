@@ -16,7 +16,7 @@ import fs = require("node:fs");
 import path = require("node:path");
 
 /**
- * The commands that run for a long time; src/cli.ts has the same list (test/launch.test.ts keeps
+ * The commands that run for a long time; src/cli.ts has the same list (test/launch-cache.test.ts keeps
  * them equal). A command line that names none of them runs dist/bundle/short.cjs, the program
  * without their code (scripts/build-cli.mjs): a third of the code to read and compile at each
  * start of sign, verify, events, secret and help.
