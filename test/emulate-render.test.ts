@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { EmulatorDelivery } from "../src/emulate/emulator.js";
+import { EVENT_COLUMN } from "../src/output/columns.js";
 import { apiJson, apiLine, botLine, deliveryJson, deliveryLine, readyJson, renderReady } from "../src/output/emulate.js";
-import { EVENT_COLUMN } from "../src/output/format.js";
 import { PLAIN } from "../src/output/style.js";
 
 // What `emulate` prints, with colour off. Times are local clock times, so the lines are matched after them.

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { renderEventTable, renderSubCodes } from "../src/output/catalog.js";
+import { EVENT_COLUMN } from "../src/output/columns.js";
 import { renderDeliveryResult } from "../src/output/delivery.js";
-import { EVENT_COLUMN, plural } from "../src/output/format.js";
+import { plural } from "../src/output/format.js";
 import { renderDeliveryRecord, renderRepeatedAnswers, renderRunSummary } from "../src/output/report.js";
 import { renderCurl, renderHttp, renderSignedHeaders } from "../src/output/request.js";
 import { PLAIN } from "../src/output/style.js";

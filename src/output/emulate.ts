@@ -1,5 +1,6 @@
 import type { ApiRecord, EmulatorDelivery } from "../emulate/emulator.js";
-import { clock, EVENT_COLUMN, formatMs, roundMs } from "./format.js";
+import { EVENT_COLUMN } from "./columns.js";
+import { clock, formatMs, roundMs } from "./format.js";
 import { neutralize } from "./sanitize.js";
 import type { Style } from "./style.js";
 

@@ -1,8 +1,5 @@
-// Small formatters shared by the renderers: times, durations, counts, widths.
-import { EVENTS } from "../recall/catalog.js";
-
-/** The event column is as wide as the longest event type Recall sends, so every row lines up. */
-export const EVENT_COLUMN = Math.max(...EVENTS.map((e) => e.name.length));
+// Small formatters shared by the renderers: times, durations, counts, widths. (No catalog here:
+// importing this file must not build it, for the short commands' start-up; see ./columns.ts.)
 
 /** `1 delivery`, `3 deliveries`: a count with its noun, singular or plural. */
 export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {

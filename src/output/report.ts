@@ -1,5 +1,6 @@
 import type { DeliveryRecord, RunSummary } from "../simulate/report.js";
-import { clock, EVENT_COLUMN, formatMs, plural, roundMs } from "./format.js";
+import { EVENT_COLUMN } from "./columns.js";
+import { clock, formatMs, plural, roundMs } from "./format.js";
 import { neutralize } from "./sanitize.js";
 import type { Style } from "./style.js";
 
