@@ -10,6 +10,8 @@ import { listenerLine } from "../src/output/listen.js";
 import { post } from "./helpers/listen.js";
 
 const status = (n: number, code: string, updatedAt: string): string => JSON.stringify({ event: `bot.${code}`, data: { data: { code, sub_code: null, updated_at: updatedAt }, bot: { id: "b1", metadata: {} } } });
+/** An earlier run's journal line: bot b1 recording at 00:00:03. */
+const earlier = (): string => JSON.stringify({ type: "delivery", v: 1, key: "old:1", seq: 1, id: "msg_old", received_at: new Date().toISOString(), method: "POST", path: "/", headers: {}, body: status(0, "in_call_recording", "2026-01-01T00:00:03Z"), verified: null, scheme: null, event: "bot.in_call_recording", bot_id: "b1", duplicate: false, forward_to: [] });
 const headers = (id: string): Record<string, string> => ({ "webhook-id": id, "webhook-timestamp": String(Math.floor(Date.now() / 1000)), "webhook-signature": "v1,c2ln" });
 
 /** The summaries a store keeps, with their updated_at (bot timelines). */
@@ -26,8 +28,7 @@ describe("inspector beside the listener (listen --inspect)", () => {
     const dir = await mkdtemp(join(tmpdir(), "rh-live-"));
     const path = join(dir, "j.jsonl");
     // An earlier run's line, and a torn one the journal ends before appending.
-    const earlier = JSON.stringify({ type: "delivery", v: 1, key: "old:1", seq: 1, id: "msg_old", received_at: new Date().toISOString(), method: "POST", path: "/", headers: {}, body: status(0, "in_call_recording", "2026-01-01T00:00:03Z"), verified: null, scheme: null, event: "bot.in_call_recording", bot_id: "b1", duplicate: false, forward_to: [] });
-    await writeFile(path, `${earlier}\n{"type":"deli`);
+    await writeFile(path, `${earlier()}\n{"type":"deli`);
     // As listen-run wires it: the store hears of lines and events once the inspector is up.
     let hooked: JournalStore | null = null;
     const listener = await startListener({ port: 0, journalPath: path, onJournaled: (a: Appended) => hooked?.appended(a), onEvent: (e) => hooked?.onListenerEvent(e) });
@@ -130,8 +131,7 @@ describe("inspector beside the listener (listen --inspect)", () => {
     const dir = await mkdtemp(join(tmpdir(), "rh-live-"));
     const path = join(dir, "j.jsonl");
     // An earlier run saw b1 recording; this run's listener did not, so for it joining_call is not late.
-    const earlier = JSON.stringify({ type: "delivery", v: 1, key: "old:1", seq: 1, id: "msg_old", received_at: new Date().toISOString(), method: "POST", path: "/", headers: {}, body: status(0, "in_call_recording", "2026-01-01T00:00:03Z"), verified: null, scheme: null, event: "bot.in_call_recording", bot_id: "b1", duplicate: false, forward_to: [] });
-    await writeFile(path, `${earlier}\n`);
+    await writeFile(path, `${earlier()}\n`);
     const live = new JournalStore(path);
     await live.open();
     const printed: string[] = [];

@@ -40,7 +40,7 @@ export class Journal {
   readonly path: string;
   #handle: FileHandle | null = null;
   #pending: { line: string; source: object | undefined; resolve: () => void; reject: (error: Error) => void }[] = [];
-  /** The file's size as this writer knows it (it is the only writer). */
+  /** The file's size after this writer's last write (read back with fstat while an observer needs exact places). */
   #size: number;
   #observer: ((appended: Appended) => void) | null = null;
   #writing: Promise<void> | null = null;

@@ -1,7 +1,5 @@
 import { type Appended, encodeParts, type JournaledDelivery } from "../deliveries/journal.js";
-import type { Timeline } from "../listen/timeline.js";
 import { eventLine, eventRecordFields } from "../output/listen.js";
-import { isBotStatus } from "../recall/parse.js";
 import type { ParsedEvent } from "../recall/types.js";
 import { cursorOf, type Entry } from "./store.js";
 
@@ -33,10 +31,4 @@ export function deliveryEntry(a: Appended, d: DeliverySource): { entry: Entry; l
   const record = eventRecordFields(facts);
   const entry: Entry = { cursor: cursorOf(a.end, 0), pos: a.end, sub: 0, start: a.start, record, updatedAt: d.parsed.updatedAt };
   return { entry, line: eventLine(facts, parts) };
-}
-
-/** The status this delivery arrived after, when out of order (as the listener flags it). */
-export function lateAfter(d: { readonly duplicate: boolean }, p: ParsedEvent, timeline: Timeline): string | null {
-  if (d.duplicate || p.botId === null || p.code === null || !isBotStatus(p)) return null;
-  return timeline.observe(p.botId, { code: p.code, updatedAt: p.updatedAt });
 }

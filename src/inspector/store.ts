@@ -6,7 +6,7 @@ import type { ListenerEvent } from "../listen/listener.js";
 import { Timeline } from "../listen/timeline.js";
 import { parseDelivery } from "../recall/parse.js";
 import { isCounted } from "../output/realtime.js";
-import { deliveryEntry, isDeliverySource, lateAfter } from "./appended.js";
+import { deliveryEntry, isDeliverySource } from "./appended.js";
 import { deliveryRecord, forwardRecord, frameStreamRecord, rejectedRecord, socketRecord, withoutBody } from "./records.js";
 
 /**
@@ -252,7 +252,7 @@ function valueEntry(line: { start: number; end: number }, value: unknown, timeli
   let updatedAt: string | null = null;
   if (record.type === "delivery") {
     const parsed = parseDelivery(decodeBody(record));
-    summary = deliveryRecord(record, parsed, lateAfter(record, parsed, timeline));
+    summary = deliveryRecord(record, parsed, timeline.observeDelivery(parsed, record.duplicate));
     updatedAt = parsed.updatedAt;
   } else {
     summary = forwardRecord(record);

@@ -1,5 +1,5 @@
 import { matchesAny } from "../recall/catalog.js";
-import { isBotStatus, parseDelivery } from "../recall/parse.js";
+import { parseDelivery } from "../recall/parse.js";
 import { deliveryLine, type Journal } from "../deliveries/journal.js";
 import { readSignatureHeaders, type HeaderFamily } from "../webhook/headers.js";
 import type { Signer } from "../webhook/sign.js";
@@ -128,7 +128,7 @@ export class RequestPipeline {
     // Under --pass-through the sender retries when the target failed: such a duplicate is owed again.
     const owedAgain = duplicate && this.#p.passThrough && !timeline.wasForwarded(who.id!);
     const forwardTo = (duplicate && !owedAgain) || !reported ? [] : targetsFor(this.#p.routes, parsed.event);
-    const outOfOrderAfter = parsed.botId !== null && parsed.code !== null && !duplicate && isBotStatus(parsed) ? timeline.observe(parsed.botId, { code: parsed.code, updatedAt: parsed.updatedAt }) : null;
+    const outOfOrderAfter = timeline.observeDelivery(parsed, duplicate);
     this.#seq += 1;
     return {
       key: `${this.#p.run}:${this.#seq}`, seq: this.#seq, id: who.id, receivedAt: request.receivedAt, path: request.path, headers: request.headers,

@@ -1,4 +1,6 @@
 import { isOutOfOrder, parseTimestamp, type StatusPoint } from "../recall/lifecycle.js";
+import { isBotStatus } from "../recall/parse.js";
+import type { ParsedEvent } from "../recall/types.js";
 
 /**
  * What the listener remembers between deliveries: which message ids it has seen (to mark
@@ -81,6 +83,15 @@ export class Timeline {
     this.#bots.set(botId, { code: point.code, updatedAt: point.updatedAt, at, sequence });
     if (this.#bots.size > this.#maxBots) this.#bots.delete(this.#oldestBot.next()!);
     return null;
+  }
+
+  /**
+   * A delivery's place in its bot's timeline: a bot status that is not a duplicate is observed, and
+   * the status it arrived after is returned when out of order; anything else is null.
+   */
+  observeDelivery(p: ParsedEvent, duplicate: boolean): string | null {
+    if (duplicate || p.botId === null || p.code === null || !isBotStatus(p)) return null;
+    return this.observe(p.botId, { code: p.code, updatedAt: p.updatedAt });
   }
 
   /** The statuses seen for a bot, in arrival order. */
