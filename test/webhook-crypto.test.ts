@@ -5,7 +5,7 @@ import * as lite from "../src/webhook/crypto-lite.js";
 import * as node from "../src/webhook/crypto.js";
 
 // src/webhook/crypto.ts (node:crypto, the long-running commands) and src/webhook/crypto-lite.ts
-// (@noble/hashes and /dev/urandom, the short commands' bundle) must give the same answers.
+// (fast-sha256 and /dev/urandom, the short commands' bundle) must give the same answers.
 
 describe("crypto for the short commands (crypto-lite) and the rest (node:crypto)", () => {
   it("HMAC-SHA256: the same digest as createHmac, for keys, parts and lengths of every kind", () => {
