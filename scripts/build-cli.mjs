@@ -61,6 +61,18 @@ const shortOnly = {
   },
 };
 
+/**
+ * Every command's line in the program's help, from tsc's output of src/program.ts (the build's first
+ * step): the bundle prints `--help` from these instead of declaring every command (src/program.ts).
+ */
+async function commandLines() {
+  const { buildProgram, commandLines: linesOf } = await import("../dist/program.js");
+  const quiet = { write: () => true, isTTY: false };
+  const ctx = { stdout: quiet, stderr: quiet, stdin: null, env: {}, cwd: process.cwd(), now: Date.now, interruption: () => new Promise(() => {}), exitCode: 0 };
+  return linesOf(await buildProgram(ctx, pkg.version, []));
+}
+const COMMAND_LINES = await commandLines();
+
 // From scratch: a file left by an earlier build would ship with the package.
 rmSync("dist/bundle", { recursive: true, force: true });
 
@@ -98,7 +110,7 @@ async function bundle(outfile, plugins) {
     // Bundled: our code and commander (needed at every start). Left in node_modules: the rest, which
     // only the commands that use them load (chalk and ora are ES-only: import() stays import()).
     external: EXTERNAL,
-    define: { RECALL_HOOKS_VERSION: JSON.stringify(pkg.version), "import.meta.url": "__bundle.url" },
+    define: { RECALL_HOOKS_VERSION: JSON.stringify(pkg.version), RECALL_HOOKS_COMMAND_LINES: JSON.stringify(JSON.stringify(COMMAND_LINES)), "import.meta.url": "__bundle.url" },
     banner: {
       js: [
         // Made when first read (the modules that use it: the fixtures' and the inspector page's folders):

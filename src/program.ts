@@ -1,8 +1,22 @@
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, Help, Option } from "commander";
 import { applyConfig, CONFIG_FILE, type Config, type ConfigNames, loadConfig, strayConfigKeys } from "./config.js";
 import type { CommandContext } from "./commands/context.js";
 
 type Declare = (ctx: CommandContext) => Command;
+
+/** A command's line in the program's help: what commander's Help prints for it. */
+export interface CommandLine {
+  name: string;
+  term: string;
+  description: string;
+}
+
+/**
+ * Set by the bundle build (scripts/build-cli.mjs): every command's line in the program's help, read
+ * off the declarations themselves at build time (commandLines), as JSON. tsc's dist/cli.js has none and
+ * declares every command, as the bundle does for everything but `--help` alone.
+ */
+declare const RECALL_HOOKS_COMMAND_LINES: string | undefined;
 
 /**
  * Every command, in help order, with the file that declares it. A run names its command first,
@@ -63,6 +77,12 @@ Exit codes: 0 success, 1 the work ran and failed, 2 usage error, 130 interrupted
     applyConfig(action, config, source);
     for (const line of strayConfigKeys(action, config, source, await configNames(action, config, ctx))) ctx.stderr.write(`warning: ${line}\n`);
   });
+  // `--help` alone prints one line per command: those lines, not every command's options (start-up
+  // time: declaring them all was a third of its start). test/cli-foundation.test.ts holds the two
+  // outputs equal.
+  if (typeof RECALL_HOOKS_COMMAND_LINES !== "undefined" && args.length === 1 && (args[0] === "--help" || args[0] === "-h")) {
+    return withCommandLines(program, JSON.parse(RECALL_HOOKS_COMMAND_LINES) as CommandLine[]);
+  }
   const first = args[0];
   const names = first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
   const declarations = await Promise.all(names.map((name) => COMMANDS[name]!()));
@@ -91,6 +111,32 @@ async function configNames(action: Command, config: Config, ctx: CommandContext)
   };
   for (const declare of declarations) collect(declare(ctx));
   return { sections, options: [...options] };
+}
+
+/** The program's commands as their help lines only: enough for the program's own help, nothing else. */
+function withCommandLines(program: Command, lines: readonly CommandLine[]): Command {
+  const terms = new Map<Command, string>();
+  for (const line of lines) {
+    const command = new Command(line.name).description(line.description);
+    terms.set(command, line.term);
+    program.addCommand(inherit(command, program));
+  }
+  return program.configureHelp({
+    subcommandTerm(this: Help, command: Command): string {
+      return terms.get(command) ?? Help.prototype.subcommandTerm.call(this, command);
+    },
+  });
+}
+
+/**
+ * Each command's line in the program's help, as commander prints it from the full declarations
+ * (the bundle build keeps them for `--help`, see RECALL_HOOKS_COMMAND_LINES).
+ */
+export function commandLines(program: Command): CommandLine[] {
+  const help = program.createHelp();
+  return help.visibleCommands(program)
+    .filter((command) => Object.hasOwn(COMMANDS, command.name()))
+    .map((command) => ({ name: command.name(), term: help.subcommandTerm(command), description: help.subcommandDescription(command) }));
 }
 
 /** Subcommands share the program's error handling and output. */

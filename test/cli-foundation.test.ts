@@ -20,6 +20,18 @@ describe("recall-hooks (foundation, the built binary)", () => {
     for (const command of ["sign", "verify", "events", "secret"]) assert.match(stdout, new RegExp(`\\n  ${command}\\b`));
   });
 
+  it("--help alone, printed from the command lines the build read off the declarations, is the help they give", async () => {
+    // dist/cli.js (tsc's output) declares every command for --help; the bundle prints their lines (src/program.ts).
+    const { spawnSync } = await import("node:child_process");
+    const declared = spawnSync(process.execPath, [join(ROOT, "dist", "cli.js"), "--help"], { env: { ...process.env, NO_COLOR: "1" }, encoding: "utf8" });
+    assert.equal(declared.status, 0, declared.stderr);
+    assert.match(declared.stdout, /\n {2}check \[options\] {2,}audit a webhook handler/);
+    for (const flag of ["--help", "-h"]) {
+      const { code, stdout, stderr } = await runCli([flag]);
+      assert.deepEqual([code, stdout, stderr], [0, declared.stdout, ""], flag);
+    }
+  });
+
   it("--version prints the package version", async () => {
     const pkg = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as { version: string };
     const { code, stdout } = await runCli(["--version"]);
@@ -177,7 +189,7 @@ export async function resolve(specifier, context, next) { const r = await next(s
     await writeFile(log, "");
     const signLog = loaded(["sign", "--event", "bot.done", "--secret", KNOWN_SECRET]);
     assert.match(signLog, /file:.*\/bin\/recall-hooks\.js/, "the resolve hook saw the bin");
-    assert.match(signLog, /^\/.*\/dist\/launch\.cjs$/m, "require.cache was written");
+    assert.match(signLog, /^\/.*\/bin\/recall-hooks\.js$/m, "require.cache was written");
     assert.doesNotMatch(signLog, heavy);
     await writeFile(log, "");
     assert.match(loaded(["sign", "--event", "bot.done", "--secret", KNOWN_SECRET, "--send", "http://127.0.0.1:9/"]), /node_modules\/undici\//);
