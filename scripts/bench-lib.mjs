@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
-export const BIN = fileURLToPath(new URL("../bin/recall-hooks.js", import.meta.url));
+export const BIN = fileURLToPath(new URL("../bin/recall-hooks.cjs", import.meta.url));
 export const BARE = fileURLToPath(new URL("./bench-bare.mjs", import.meta.url));
 export const PAGE = fileURLToPath(new URL("./bench-page.mjs", import.meta.url));
 

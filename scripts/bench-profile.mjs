@@ -38,7 +38,7 @@ if (target === "listener") {
   console.log(`${Math.round(run.rate)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, non-2xx ${run.non2xx}`);
 } else if (target === "sign") {
   // Twice, keeping the second profile: the first run under these flags writes the compiled-code cache
-  // (bin/recall-hooks.js), and the profile should show a start as users get it.
+  // (bin/recall-hooks.cjs), and the profile should show a start as users get it.
   const run = () => spawnSync(process.execPath, [...prof, "--cpu-prof-interval", "100", BIN, "sign", "--event", "bot.done", "--secret", secret], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
   run();
   for (const f of readdirSync(dir)) rmSync(join(dir, f));

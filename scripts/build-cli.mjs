@@ -1,5 +1,5 @@
 // `npm run build`, second step: the command-line program as one CommonJS bundle (esbuild), loaded
-// by bin/recall-hooks.js (which caches its compiled code). One file to
+// by bin/recall-hooks.cjs (which caches its compiled code). One file to
 // read and compile instead of some forty modules to resolve and link. Each command's work keeps
 // its own lazy import: esbuild wraps it so that it is parsed with the bundle but runs only when its
 // command runs. The library entry (dist/index.js and its types) stays tsc's output.
@@ -37,8 +37,8 @@ const SHORT = "dist/bundle/short.cjs";
 const EXTERNAL = Object.keys(pkg.dependencies).filter((name) => name !== "commander");
 
 /**
- * The modules only the long-running commands run (bin/recall-hooks.js LONG_COMMANDS), imported from
- * src/commands and src/cli.ts. The short bundle has a stub in their place: bin/recall-hooks.js gives it
+ * The modules only the long-running commands run (bin/recall-hooks.cjs LONG_COMMANDS), imported from
+ * src/commands and src/cli.ts. The short bundle has a stub in their place: bin/recall-hooks.cjs gives it
  * only a command line that names none of those commands, so a stub never runs (the test suite runs
  * every command through the launcher).
  */
@@ -55,7 +55,7 @@ const shortOnly = {
     b.onResolve({ filter: /^(?:\.|\.\.\/webhook)\/crypto\.js$/ }, ({ path, resolveDir }) => join(resolveDir, path) === join(dirname(lite), "crypto.js") ? { path: lite } : undefined);
     b.onResolve({ filter: LONG_ONLY }, ({ path, importer }) => /[\\/]src[\\/](?:commands[\\/])?[^\\/]+\.ts$/.test(importer) ? { path, namespace: "long-only" } : undefined);
     b.onLoad({ filter: /.*/, namespace: "long-only" }, ({ path }) => ({
-      contents: `throw new Error(${JSON.stringify(`${path} is not in ${SHORT}: bin/recall-hooks.js gave it a long-running command`)});`,
+      contents: `throw new Error(${JSON.stringify(`${path} is not in ${SHORT}: bin/recall-hooks.cjs gave it a long-running command`)});`,
       loader: "js",
     }));
   },
@@ -98,10 +98,10 @@ async function bundle(outfile, plugins) {
     format: "cjs",
     platform: "node",
     target: "node20",
-    // Map files beside the bundle; `--debug` turns source maps on (bin/recall-hooks.js), so that stacks
+    // Map files beside the bundle; `--debug` turns source maps on (bin/recall-hooks.cjs), so that stacks
     // name the TypeScript source. Always on, they would cost start-up time.
     sourcemap: true,
-    // ASCII (esbuild's default, said here because bin/recall-hooks.js reads the bundle as latin1).
+    // ASCII (esbuild's default, said here because bin/recall-hooks.cjs reads the bundle as latin1).
     charset: "ascii",
     // Less to read and hash at each start (measured: about 2 ms of CPU for sign). Identifiers keep
     // their names: error classes take theirs from new.target.name, and --debug stacks show them.
@@ -116,7 +116,7 @@ async function bundle(outfile, plugins) {
         // Made when first read (the modules that use it: the fixtures' and the inspector page's folders):
         // node:url's pathToFileURL at every start was about 0.4 ms of `sign`.
         'const __bundle = { get url() { return require("node:url").pathToFileURL(__filename).href; } };',
-        // See routeDynamicImports: bin/recall-hooks.js passes __rhImport when it runs the bundle from V8's code cache.
+        // See routeDynamicImports: bin/recall-hooks.cjs passes __rhImport when it runs the bundle from V8's code cache.
         'const __impt = typeof __rhImport === "function" ? __rhImport : (specifier) => import(specifier);',
       ].join("\n"),
     },
@@ -127,7 +127,7 @@ async function bundle(outfile, plugins) {
 }
 
 /**
- * On Node 20, bin/recall-hooks.js compiles the bundle with V8's code cache (vm.Script), and such code
+ * On Node 20, bin/recall-hooks.cjs compiles the bundle with V8's code cache (vm.Script), and such code
  * cannot run import(): "A dynamic import callback was not specified". So each import()
  * of a package (chalk, ora, undici, svix, ngrok) or of a builtin loaded late goes through __impt, which is import() itself
  * when Node loaded the bundle, and the launcher's import() when the launcher did. The name has

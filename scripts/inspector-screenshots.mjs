@@ -11,7 +11,7 @@ import { generateSecret } from "../dist/webhook/secret.js";
 import { buildEvent } from "../dist/recall/build.js";
 import { formatBody } from "../dist/recall/body-format.js";
 
-const bin = new URL("../bin/recall-hooks.js", import.meta.url).pathname;
+const bin = new URL("../bin/recall-hooks.cjs", import.meta.url).pathname;
 const secret = generateSecret();
 const dir = mkdtempSync(join(tmpdir(), "rh-shots-"));
 

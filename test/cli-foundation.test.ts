@@ -188,8 +188,8 @@ export async function resolve(specifier, context, next) { const r = await next(s
     assert.doesNotMatch(loaded(["--help"]), heavy);
     await writeFile(log, "");
     const signLog = loaded(["sign", "--event", "bot.done", "--secret", KNOWN_SECRET]);
-    assert.match(signLog, /file:.*\/bin\/recall-hooks\.js/, "the resolve hook saw the bin");
-    assert.match(signLog, /^\/.*\/bin\/recall-hooks\.js$/m, "require.cache was written");
+    assert.match(signLog, /file:.*\/bin\/recall-hooks\.cjs/, "the resolve hook saw the bin");
+    assert.match(signLog, /^\/.*\/bin\/recall-hooks\.cjs$/m, "require.cache was written");
     assert.doesNotMatch(signLog, heavy);
     await writeFile(log, "");
     assert.match(loaded(["sign", "--event", "bot.done", "--secret", KNOWN_SECRET, "--send", "http://127.0.0.1:9/"]), /node_modules\/undici\//);

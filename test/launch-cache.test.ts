@@ -9,7 +9,7 @@ import { generateSecret } from "../src/webhook/secret.js";
 import { ROOT, runCli } from "./helpers/cli.js";
 
 const secret = generateSecret();
-// Node 22.1+ has its own module compile cache (bin/recall-hooks.js uses it); Node 20 gets ours.
+// Node 22.1+ has its own module compile cache (bin/recall-hooks.cjs uses it); Node 20 gets ours.
 const nodeCache = typeof (createRequire(import.meta.url)("node:module") as { enableCompileCache?: unknown }).enableCompileCache === "function";
 
 /** The cache files under a fresh TMPDIR, whichever cache this Node uses. */
@@ -18,7 +18,7 @@ async function cacheFiles(tmp: string): Promise<string[]> {
   return entries.filter((name) => (nodeCache ? name.startsWith("node-compile-cache") : name.endsWith(".v8cache")));
 }
 
-describe("the bin's launcher: compiled-code cache and source maps (bin/recall-hooks.js)", () => {
+describe("the bin's launcher: compiled-code cache and source maps (bin/recall-hooks.cjs)", () => {
   let server: Server;
   let url: string;
   before(async () => {
@@ -83,7 +83,7 @@ describe("the bin's launcher: compiled-code cache and source maps (bin/recall-ho
 
   it("the launcher and the program name the same long-running commands", async () => {
     const list = (source: string, name: string): string[] => JSON.parse(new RegExp(`const ${name} = (\\[[^\\]]*\\]);`).exec(source)![1]!) as string[];
-    const launcher = list(await readFile(join(ROOT, "bin", "recall-hooks.js"), "utf8"), "LONG_COMMANDS");
+    const launcher = list(await readFile(join(ROOT, "bin", "recall-hooks.cjs"), "utf8"), "LONG_COMMANDS");
     const program = list(await readFile(join(ROOT, "src", "cli.ts"), "utf8"), "LONG");
     assert.deepEqual(launcher, program);
     assert.ok(launcher.length >= 6);

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 /** The built binary, as a user runs it. */
-export const BIN = fileURLToPath(new URL("../../../bin/recall-hooks.js", import.meta.url));
+export const BIN = fileURLToPath(new URL("../../../bin/recall-hooks.cjs", import.meta.url));
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 export interface RunResult {
