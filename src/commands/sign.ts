@@ -3,6 +3,9 @@ import { type CommandContext, bodyFormatOption, collect, jsonOption, secretOptio
 import { integer } from "./option-parsers.js";
 import type { SignCommandOptions } from "./sign-run.js";
 
+/** Where `--format curl` and `http` say the request goes when --url is not given. */
+export const DEFAULT_URL = "http://localhost:3000/webhooks/recall";
+
 export function signCommand(ctx: CommandContext): Command {
   return new Command("sign")
     .description("sign a payload (a file, stdin, or a sample built with --event) and print the request")
@@ -18,7 +21,8 @@ export function signCommand(ctx: CommandContext): Command {
     .option("--timestamp <unix>", "the signature timestamp in Unix seconds (default: now)", integer(0))
     .addOption(new Option("--headers <family>", "which signature headers").choices(["webhook", "svix", "both"]).default("webhook"))
     .addOption(new Option("--format <format>", "what to print (default: headers)").choices(["headers", "json", "curl", "http"]))
-    .option("--url <url>", "the URL written into --format curl and http", "http://localhost:3000/webhooks/recall")
+    // The default is in the words, not commander's: sign-run.ts parses it only when it prints it.
+    .option("--url <url>", `the URL written into --format curl and http (default: "${DEFAULT_URL}")`)
     .option("--send <url>", "POST the signed request to this URL and print the answer's status and latency")
     .addOption(jsonOption())
     .addHelpText("after", `
