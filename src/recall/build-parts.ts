@@ -1,4 +1,5 @@
 import { fillRandom, uuid } from "../webhook/crypto.js";
+import { isoString } from "../iso-time.js";
 
 // Pieces shared by the payload builders: ids, timestamps, participants, resources.
 
@@ -74,12 +75,12 @@ function presetId(key: string, options: BuildEventOptions): string | undefined {
 
 /** `2024-12-04T23:25:56.339000Z`: Recall sends six fractional digits; a Date holds three. */
 export function isoMicros(date: Date): string {
-  return `${date.toISOString().slice(0, -1)}000Z`;
+  return `${isoString(date).slice(0, -1)}000Z`;
 }
 
 /** The v1.10 style, `2024-03-10T19:16:16.339000+00:00`. */
 export function isoMicrosOffset(date: Date): string {
-  return `${date.toISOString().slice(0, -1)}000+00:00`;
+  return `${isoString(date).slice(0, -1)}000+00:00`;
 }
 
 /**
@@ -113,7 +114,7 @@ export function participantBody(ctx: BuildContext, withEmail: boolean): Record<s
 
 /** A real-time timestamp: absolute ISO time and seconds since the recording started. */
 export function timestampBody(ctx: BuildContext, relative: number): Record<string, unknown> {
-  return { absolute: ctx.now.toISOString(), relative };
+  return { absolute: isoString(ctx.now), relative };
 }
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
