@@ -28,14 +28,19 @@ const path = require("node:path");
  */
 const LONG_COMMANDS = ["listen", "simulate", "replay", "emulate", "inspect", "check"];
 
-const ROOT = path.join(__dirname, "..");
-const BUNDLE = path.join(ROOT, "dist", "bundle", process.argv.slice(2).some((arg) => LONG_COMMANDS.includes(arg)) ? "cli.cjs" : "short.cjs");
+// Paths by concatenation, here and below: the first call of path.join (compiled on first use) and of a
+// regular expression cost a start about 0.1 ms each. __dirname is absolute and normalised already.
+const SEP = path.sep;
+const ROOT = __dirname.slice(0, __dirname.lastIndexOf(SEP));
+const BUNDLE_DIR = `${ROOT}${SEP}dist${SEP}bundle`;
+const BUNDLE_NAME = process.argv.slice(2).some((arg) => LONG_COMMANDS.includes(arg)) ? "cli" : "short";
+const BUNDLE = `${BUNDLE_DIR}${SEP}${BUNDLE_NAME}.cjs`;
 
 function launch() {
   const args = process.argv.slice(2);
   // Asked by scripts and health checks: answered before the bundle is even read, as src/cli.ts does.
   if (args.length === 1 && (args[0] === "--version" || args[0] === "-V" || args[0] === "-v")) {
-    const pkg = /** @type {{ version: string }} */ (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")));
+    const pkg = /** @type {{ version: string }} */ (JSON.parse(fs.readFileSync(`${ROOT}${SEP}package.json`, "utf8")));
     // fs.writeSync: making process.stdout for a pipe loads node:net (src/output/stdio.ts).
     try {
       fs.writeSync(1, `${pkg.version}\n`);
@@ -82,8 +87,8 @@ function runCached(args) {
     const stat = fs.statSync(BUNDLE);
     // esbuild writes ASCII (its default charset), so latin1 reads it without UTF-8 decoding.
     source = fs.readFileSync(BUNDLE, "latin1");
-    const build = `${path.basename(BUNDLE, ".cjs")}-${stat.size}-${Math.trunc(stat.mtimeMs)}`;
-    cacheFile = path.join(dir, `${process.version}-${process.arch}${flagsKey()}-${build}${commandKey(args)}.v8cache`);
+    const build = `${BUNDLE_NAME}-${stat.size}-${Math.trunc(stat.mtimeMs)}`;
+    cacheFile = `${dir}/${process.version}-${process.arch}${flagsKey()}-${build}${commandKey(args)}.v8cache`;
   } catch {
     return false;
   }
@@ -112,7 +117,7 @@ function runCached(args) {
   const wrapper = /** @type {(...args: unknown[]) => void} */ (script.runInThisContext());
   /** @param {string} specifier */
   const importPackage = (specifier) => import(specifier);
-  wrapper.call(bundleModule.exports, bundleModule.exports, require, bundleModule, BUNDLE, path.dirname(BUNDLE), importPackage);
+  wrapper.call(bundleModule.exports, bundleModule.exports, require, bundleModule, BUNDLE, BUNDLE_DIR, importPackage);
   return true;
 }
 
@@ -138,8 +143,13 @@ function flagsKey() {
  */
 function commandKey(args) {
   const first = args[0] ?? "";
-  return /^[a-z][a-z-]{0,19}$/.test(first) ? `-${first}` : "";
+  if (first.length === 0 || first.length > 20 || !isLower(first.charCodeAt(0))) return "";
+  for (let i = 1; i < first.length; i += 1) if (!isLower(first.charCodeAt(i)) && first[i] !== "-") return "";
+  return `-${first}`;
 }
+
+/** @param {number} code */
+const isLower = (code) => code >= 0x61 && code <= 0x7a;
 
 /**
  * A cache folder only this user can write, or null (then no cache: a cache is code that will run).
@@ -150,8 +160,10 @@ function cacheDir() {
   if (uid === null) return null;
   // os.tmpdir() on POSIX (where getuid exists), without loading node:os.
   const env = process.env;
-  const tmp = (env["TMPDIR"] || env["TMP"] || env["TEMP"] || "/tmp").replace(/(.)\/+$/, "$1");
-  const dir = path.join(tmp, `recall-hooks-compile-cache-${uid}`);
+  let tmp = env["TMPDIR"] || env["TMP"] || env["TEMP"] || "/tmp";
+  while (tmp.length > 1 && tmp.endsWith("/")) tmp = tmp.slice(0, -1);
+  // POSIX only (process.getuid exists): "/" is the separator.
+  const dir = `${tmp === "/" ? "" : tmp}/recall-hooks-compile-cache-${uid}`;
   try {
     let stat = fs.statSync(dir, { throwIfNoEntry: false });
     if (stat === undefined) {

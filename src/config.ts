@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { resolve, sep } from "node:path";
 import type { Command } from "commander";
 import { closestName } from "./closest.js";
 import { UsageError } from "./errors.js";
@@ -15,7 +15,10 @@ export type Config = Readonly<Record<string, unknown>>;
  * value source gives exactly that order).
  */
 export function loadConfig(cwd: string, explicit?: string): Config | null {
-  const path = resolve(cwd, explicit ?? CONFIG_FILE);
+  // Without a --config, most runs have no file: existsSync says so without the ENOENT error that
+  // readFileSync would build (with path.resolve's first call, about 0.1 ms of a short command's start).
+  const path = explicit === undefined ? `${cwd}${sep}${CONFIG_FILE}` : resolve(cwd, explicit);
+  if (explicit === undefined && !existsSync(path)) return null;
   let text: string;
   try {
     text = readFileSync(path, "utf8");
