@@ -137,12 +137,14 @@ function flagsKey() {
 /**
  * One cache per command: the data holds the functions the run that wrote it compiled, so `--help`
  * (every command's declaration) gains nothing from a cache that `sign` wrote (measured: 1.53x
- * against 1.44x `node -e 0`). Runs that start with an option share one.
+ * against 1.44x `node -e 0`). `--help` and `-h` have their own; other runs that start with an option
+ * share one.
  * @param {readonly string[]} args
  * @returns {string}
  */
 function commandKey(args) {
   const first = args[0] ?? "";
+  if (first === "--help" || first === "-h") return "-h";
   if (first.length === 0 || first.length > 20 || !isLower(first.charCodeAt(0))) return "";
   for (let i = 1; i < first.length; i += 1) if (!isLower(first.charCodeAt(i)) && first[i] !== "-") return "";
   return `-${first}`;
