@@ -9,7 +9,7 @@ export async function runEvents(name: string | undefined, options: { json?: bool
   const reporter = await reporterFor(ctx, options.json === true);
   if (name === undefined) {
     if (reporter.json) reporter.record(catalogRecord({ events: EVENTS, codes: BOT_CODES, subCodes: SUB_CODES, transitions: TRANSITIONS }));
-    else for (const line of renderEventTable(EVENTS, reporter.out)) reporter.data(line);
+    else reporter.lines(renderEventTable(EVENTS, reporter.out));
     return 0;
   }
   const event = findEvent(name);
@@ -17,8 +17,8 @@ export async function runEvents(name: string | undefined, options: { json?: bool
     const subCodes = subCodesOfEvent(event);
     if (reporter.json) reporter.record(eventsRecord([event], subCodes));
     else {
-      for (const line of renderEventTable([event], reporter.out)) reporter.data(line);
-      if (subCodes.length > 0) for (const line of renderSubCodes(subCodes, reporter.out)) reporter.data(line);
+      reporter.lines(renderEventTable([event], reporter.out));
+      if (subCodes.length > 0) reporter.lines(renderSubCodes(subCodes, reporter.out));
     }
     return 0;
   }
@@ -26,7 +26,7 @@ export async function runEvents(name: string | undefined, options: { json?: bool
     const matched = eventsMatching(name);
     if (matched.length === 0) throw new UsageError(`No event type matches "${name}": run \`recall-hooks events\` for the list.`);
     if (reporter.json) reporter.record(eventsRecord(matched));
-    else for (const line of renderEventTable(matched, reporter.out)) reporter.data(line);
+    else reporter.lines(renderEventTable(matched, reporter.out));
     return 0;
   }
   const code = findCode(name);
@@ -39,7 +39,7 @@ export async function runEvents(name: string | undefined, options: { json?: bool
   else {
     if (code) reporter.data(`${reporter.out.bold(code.code)}  ${code.description}${code.basis === "documented" ? "" : reporter.out.dim(` (${code.basis})`)}`);
     const list = code ? ofCode : subCodes;
-    if (list.length > 0) for (const line of renderSubCodes(list, reporter.out)) reporter.data(line);
+    if (list.length > 0) reporter.lines(renderSubCodes(list, reporter.out));
   }
   return 0;
 }

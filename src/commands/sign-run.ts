@@ -66,7 +66,7 @@ export async function runSign(file: string | undefined, options: SignCommandOpti
     reporter.record(signedRecord(signed, { url: target().href, result }));
   } else {
     const href = target().href;
-    for (const line of renderDeliveryResult({ id, url: href, result, hint: hintFor(result, href) }, reporter.out)) reporter.data(line);
+    reporter.lines(renderDeliveryResult({ id, url: href, result, hint: hintFor(result, href) }, reporter.out));
   }
   return result.ok ? 0 : 1;
 }
@@ -131,7 +131,7 @@ function printSigned(signed: SignedRequest, format: string, url: () => URL, repo
       reporter.data(renderHttp(signed, url()));
       return;
     default:
-      for (const line of renderSignedHeaders(signed)) reporter.data(line);
+      reporter.lines(renderSignedHeaders(signed));
   }
 }
 

@@ -46,6 +46,11 @@ export class Reporter {
     this.#out(`${line}\n`);
   }
 
+  /** Lines of data on stdout, in one write (a table of a hundred lines took a hundred system calls). */
+  lines(lines: readonly string[]): void {
+    if (lines.length > 0) this.#out(`${lines.join("\n")}\n`);
+  }
+
   /** One JSON document (or NDJSON record) on stdout. */
   record(value: unknown): void {
     this.#out(`${JSON.stringify(value)}\n`);
