@@ -33,13 +33,13 @@ const LONG_COMMANDS = ["listen", "simulate", "replay", "emulate", "inspect", "ch
 const SEP = path.sep;
 const ROOT = __dirname.slice(0, __dirname.lastIndexOf(SEP));
 const BUNDLE_DIR = `${ROOT}${SEP}dist${SEP}bundle`;
-const BUNDLE_NAME = process.argv.slice(2).some((arg) => LONG_COMMANDS.includes(arg)) ? "cli" : "short";
+const ARGS = process.argv.slice(2);
+const BUNDLE_NAME = ARGS.some((arg) => LONG_COMMANDS.includes(arg)) ? "cli" : "short";
 const BUNDLE = `${BUNDLE_DIR}${SEP}${BUNDLE_NAME}.cjs`;
 
 function launch() {
-  const args = process.argv.slice(2);
   // Asked by scripts and health checks: answered before the bundle is even read, as src/cli.ts does.
-  if (args.length === 1 && (args[0] === "--version" || args[0] === "-V" || args[0] === "-v")) {
+  if (ARGS.length === 1 && (ARGS[0] === "--version" || ARGS[0] === "-V" || ARGS[0] === "-v")) {
     const pkg = /** @type {{ version: string }} */ (JSON.parse(fs.readFileSync(`${ROOT}${SEP}package.json`, "utf8")));
     // fs.writeSync: making process.stdout for a pipe loads node:net (src/output/stdio.ts).
     try {
@@ -49,7 +49,7 @@ function launch() {
     }
     return;
   }
-  if (args.includes("--debug")) {
+  if (ARGS.includes("--debug")) {
     process.setSourceMapsEnabled(true);
     require(BUNDLE);
     return;
@@ -65,7 +65,7 @@ function launch() {
     require(BUNDLE);
     return;
   }
-  if (!runCached(args)) require(BUNDLE);
+  if (!runCached(ARGS)) require(BUNDLE);
 }
 
 const major = Number(process.versions.node.split(".")[0]);

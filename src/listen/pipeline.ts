@@ -64,17 +64,17 @@ export class RequestPipeline {
     if ("reason" in identity) return this.#reject(request, identity.id, identity);
     const delivery = this.#accept(request, identity);
     this.#underWay += 1;
-    const failed = await this.#journal(delivery);
-    if (failed) {
+    try {
+      const failed = await this.#journal(delivery);
+      if (failed) return this.#reject(request, delivery.id, failed);
+      if (this.#p.passThrough && this.#p.forwarder && delivery.forwardTo.length > 0) return await this.#passThrough(delivery, jobsOf(delivery), this.#p.forwarder);
+      // Answer first; report and forward once the answer is on its way (one immediate for all of a turn's).
+      this.#answered.push(delivery);
+      if (this.#answered.length === 1) setImmediate(this.#afterAnswers);
+      return NO_CONTENT;
+    } finally {
       this.#answeredOne();
-      return this.#reject(request, delivery.id, failed);
     }
-    if (this.#p.passThrough && this.#p.forwarder && delivery.forwardTo.length > 0) return this.#passThrough(delivery, jobsOf(delivery), this.#p.forwarder);
-    // Answer first; report and forward once the answer is on its way (one immediate for all of a turn's).
-    this.#answered.push(delivery);
-    if (this.#answered.length === 1) setImmediate(this.#afterAnswers);
-    this.#answeredOne();
-    return NO_CONTENT;
   };
 
   /**
@@ -151,16 +151,12 @@ export class RequestPipeline {
 
   /** --pass-through: the first target's answer is the sender's answer; other targets are forwarded as usual. */
   async #passThrough(d: AcceptedDelivery, jobs: ForwardJob[], forwarder: Forwarder): Promise<Answer> {
-    try {
-      const outcome = await forwarder.attempt(jobs[0]!, 1, this.#p.passThroughTimeoutMs, false);
-      if (outcome.result.ok && d.id !== null) this.#p.timeline.markForwarded(d.id);
-      for (const job of jobs.slice(1)) forwarder.enqueue(job);
-      const status = outcome.result.status ?? (outcome.result.error === "timeout" ? 504 : 502);
-      this.#report({ ...d, status });
-      return { status, body: outcome.result.ok ? "" : "forward target failed\n" };
-    } finally {
-      this.#answeredOne();
-    }
+    const outcome = await forwarder.attempt(jobs[0]!, 1, this.#p.passThroughTimeoutMs, false);
+    if (outcome.result.ok && d.id !== null) this.#p.timeline.markForwarded(d.id);
+    for (const job of jobs.slice(1)) forwarder.enqueue(job);
+    const status = outcome.result.status ?? (outcome.result.error === "timeout" ? 504 : 502);
+    this.#report({ ...d, status });
+    return { status, body: outcome.result.ok ? "" : "forward target failed\n" };
   }
 
   #report(d: AcceptedDelivery): void {
