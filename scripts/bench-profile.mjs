@@ -25,6 +25,10 @@ const { generateSecret } = await import("../dist/webhook/secret.js");
 const secret = generateSecret();
 
 if (target === "listener") {
+  // `listen` runs in a child with these V8 flags (src/respawn.ts); node started with flags of its own
+  // (--cpu-prof) listens in its own process instead, so they are given here, to profile what users run.
+  const { RESPAWN_FLAGS } = await import("../dist/respawn.js");
+  prof.push(...RESPAWN_FLAGS);
   const pool = await makePool(150_000, secret);
   const sink = values.forward ? await startBare() : null;
   const proc = startChild([...prof, BIN, "listen", "--json", "--port", "0", "--tunnel", "none", "--save", join(dir, "journal.jsonl"), "--secret", secret, ...(sink ? ["--forward-to", sink.url] : []), ...(values.inspect ? ["--inspect", "0"] : [])], { stdoutFile: join(dir, "events.ndjson") });
