@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { deliveryLine, encodeBody } from "../src/deliveries/journal.js";
+import { deliveryLine, encodeBody, encodeParts } from "../src/deliveries/journal.js";
 import type { AcceptedDelivery } from "../src/listen/listener.js";
 import { listenerLine, listenerRecord } from "../src/output/listen.js";
 import { parseDelivery } from "../src/recall/parse.js";
@@ -47,5 +47,27 @@ describe("shared parts are never another delivery's", () => {
     assert.match(deliveryLine(a), /bot\.done/);
     assert.match(deliveryLine(b), /bot\.fatal/);
     assert.equal(JSON.parse(listenerLine({ type: "delivery", delivery: b })).received_at, new Date(b.receivedAt).toISOString());
+  });
+});
+
+describe("shared parts are made once per delivery, and only kept while recent", () => {
+  it("a delivery's journal line and --json record use the same parts, and the record is made once", () => {
+    const d = delivery();
+    const copy: AcceptedDelivery = { ...d, status: 502 };
+    assert.equal(encodeParts(d), encodeParts(copy));
+    const first = listenerLine({ type: "delivery", delivery: d });
+    assert.equal(listenerLine({ type: "delivery", delivery: d }), first);
+    // What may differ between two records of one delivery is not taken from the one made before.
+    assert.equal(JSON.parse(listenerLine({ type: "delivery", delivery: copy })).status, 502);
+  });
+
+  it("a delivery looked up after many others gets new parts with the same text", () => {
+    const d = delivery();
+    const before = encodeParts(d);
+    for (let i = 0; i < 200; i += 1) encodeParts(delivery({ headers: { n: String(i) } }));
+    const after = encodeParts(d);
+    assert.notEqual(after, before);
+    assert.deepEqual([after.headers, after.body, after.receivedAt], [before.headers, before.body, before.receivedAt]);
+    assert.equal(listenerLine({ type: "delivery", delivery: d }), JSON.stringify(listenerRecord({ type: "delivery", delivery: d })));
   });
 });

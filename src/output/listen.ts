@@ -189,15 +189,12 @@ export function listenerLine(event: ListenerEvent): string {
 /** listen --json's `event` record of a delivery as JSON text, from its facts and its encoded parts (also the inspector's stream line). */
 export function eventLine(d: Omit<EventFacts, "receivedAt">, e: EncodedParts): string {
   // Made once for a delivery when listen --json and the inspector say the same of it (they mostly do).
-  const made = madeLines.get(e);
-  if (made !== undefined && made.of === d.seq && made.duplicate === d.duplicate && made.status === d.status && made.late === d.outOfOrderAfter) return made.line;
+  const made = e.made;
+  if (made !== null && made.of === d.seq && made.duplicate === d.duplicate && made.status === d.status && made.late === d.outOfOrderAfter) return made.line;
   const line = eventText(d, e);
-  madeLines.set(e, { of: d.seq, duplicate: d.duplicate, status: d.status, late: d.outOfOrderAfter, line });
+  e.made = { of: d.seq, duplicate: d.duplicate, status: d.status, late: d.outOfOrderAfter, line };
   return line;
 }
-
-/** The last `event` line made of a delivery (by its encoded parts, which deliveries may share) and what may differ in it. */
-const madeLines = new WeakMap<EncodedParts, { readonly of: number; readonly duplicate: boolean; readonly status: number; readonly late: string | null; readonly line: string }>();
 
 function eventText(d: Omit<EventFacts, "receivedAt">, e: EncodedParts): string {
   const p = d.parsed;
