@@ -70,4 +70,12 @@ describe("shared parts are made once per delivery, and only kept while recent", 
     assert.deepEqual([after.headers, after.body, after.receivedAt], [before.headers, before.body, before.receivedAt]);
     assert.equal(listenerLine({ type: "delivery", delivery: d }), JSON.stringify(listenerRecord({ type: "delivery", delivery: d })));
   });
+
+  it("large bodies are not kept past a few megabytes in all", () => {
+    const big = (i: number): AcceptedDelivery => delivery({ headers: { n: String(i) }, text: JSON.stringify({ event: "bot.done", pad: "x".repeat(1024 * 1024) }) });
+    const first = big(0);
+    const before = encodeParts(first);
+    for (let i = 1; i < 8; i += 1) encodeParts(big(i));
+    assert.notEqual(encodeParts(first), before);
+  });
 });

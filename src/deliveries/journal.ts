@@ -222,26 +222,33 @@ export interface MadeLine {
 }
 
 /**
- * The parts of the last RECENT deliveries, newest last: a delivery's journal line, its `--json` record
- * and its inspector entry are made within a few turns of the event loop of each other. Not a
+ * The parts of the last RECENT deliveries, oldest first: a delivery's journal line, its `--json`
+ * record and its inspector entry are made within a few turns of the event loop of each other. Not a
  * WeakMap: V8's young-generation collection keeps a WeakMap's values alive even when their keys
  * are dead, so every delivery's parts and lines outlived two collections and were moved to the old
- * generation (3.3 KB per delivery, npm run bench with --trace-gc-nvp). A delivery found here no
- * longer is serialised again, to the same text.
+ * generation (3.3 KB per delivery, npm run bench with --trace-gc-nvp). Large bodies are kept only
+ * up to RECENT_SIZE in all (64 bodies of a megabyte, with their text, would be hundreds of
+ * megabytes). A delivery found here no longer is serialised again, to the same text.
  */
 const RECENT = 64;
-const recent: (EncodedParts & { readonly key: object })[] = [];
-let next = 0;
+const RECENT_SIZE = 8 * 1024 * 1024;
+type Kept = EncodedParts & { readonly key: object; readonly size: number };
+const recent: Kept[] = [];
+let recentSize = 0;
 
 export function encodeParts(d: { readonly headers: object; readonly body: Buffer; readonly receivedAt: number }): EncodedParts {
-  for (let i = 1; i <= recent.length; i += 1) {
-    const parts = recent[(next - i + RECENT) % RECENT]!;
+  for (let i = recent.length - 1; i >= 0; i -= 1) {
+    const parts = recent[i]!;
     if (parts.key === d.headers && parts.from.body === d.body && parts.from.receivedAt === d.receivedAt) return parts;
   }
   const body = isUtf8(d.body) ? `"body":${JSON.stringify(d.body.toString("utf8"))}` : `"body_base64":"${d.body.toString("base64")}"`;
-  const parts = { key: d.headers, headers: JSON.stringify(d.headers), body, receivedAt: isoString(new Date(d.receivedAt)), from: { body: d.body, receivedAt: d.receivedAt }, made: null };
-  recent[next] = parts;
-  next = (next + 1) % RECENT;
+  const headers = JSON.stringify(d.headers);
+  // The body, its text and (later) the event line that repeats it, roughly.
+  const size = d.body.length + 2 * (body.length + headers.length);
+  const parts: Kept = { key: d.headers, size, headers, body, receivedAt: isoString(new Date(d.receivedAt)), from: { body: d.body, receivedAt: d.receivedAt }, made: null };
+  recent.push(parts);
+  recentSize += size;
+  while (recent.length > RECENT || (recentSize > RECENT_SIZE && recent.length > 1)) recentSize -= recent.shift()!.size;
   return parts;
 }
 
