@@ -17,7 +17,7 @@ export type Config = Readonly<Record<string, unknown>>;
 export function loadConfig(cwd: string, explicit?: string): Config | null {
   // Without a --config, most runs have no file: existsSync says so without the ENOENT error that
   // readFileSync would build (with path.resolve's first call, about 0.1 ms of a short command's start).
-  const path = explicit === undefined ? `${cwd}${sep}${CONFIG_FILE}` : resolve(cwd, explicit);
+  const path = explicit === undefined ? `${cwd.endsWith(sep) ? cwd : `${cwd}${sep}`}${CONFIG_FILE}` : resolve(cwd, explicit);
   if (explicit === undefined && !existsSync(path)) return null;
   let text: string;
   try {

@@ -213,7 +213,7 @@ export interface EncodedParts {
   made: MadeLine | null;
 }
 
-export interface MadeLine {
+interface MadeLine {
   readonly of: number;
   readonly duplicate: boolean;
   readonly status: number;
