@@ -31,3 +31,22 @@ const MAX_MS = 253_402_300_800_000;
 function pad(value: number, width: number): string {
   return String(value).padStart(width, "0");
 }
+
+/** The second of the last call to isoMs: its text up to the milliseconds, "YYYY-MM-DDTHH:MM:SS.". */
+let lastSecond = Number.NaN;
+let lastPrefix = "";
+
+/**
+ * `new Date(ms).toISOString()` for epoch milliseconds. The text up to the second is kept from the
+ * previous call: simulate and replay print a time with every request, a few thousand per second.
+ */
+export function isoMs(ms: number): string {
+  if (!Number.isInteger(ms) || ms < 0 || ms >= MAX_MS) return isoString(new Date(ms));
+  const rest = ms % 1000;
+  const second = ms - rest;
+  if (second !== lastSecond) {
+    lastPrefix = isoString(new Date(second)).slice(0, 20);
+    lastSecond = second;
+  }
+  return `${lastPrefix}${rest < 10 ? "00" : rest < 100 ? "0" : ""}${rest}Z`;
+}

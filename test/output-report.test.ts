@@ -27,6 +27,8 @@ describe("deliveryLine: the --json record of simulate and replay, written direct
       { ...record, ok: true, status: 204, bot: "7c0a-\u00eb\"quote", errorMessage: null, responseBody: "", latencyMs: 0.04999, sentAt: 1_733_000_000_123 },
       { ...record, status: null, error: "timeout", errorMessage: "no answer within 15000 ms", willRetry: true, attempt: 3, duplicate: true, timestamp: null, latencyMs: 15000.26 },
       { ...record, latencyMs: Number.NaN, responseBody: "\u2028line\nbreak\u0000" },
+      { ...record, ok: true, status: 200, id: "msg_back\\slash/\u007f", lane: "lone \ud800 surrogate", bot: "", event: "bot.done", latencyMs: Number.POSITIVE_INFINITY, sentAt: 1_733_000_000_999.5 },
+      { ...record, ok: true, status: 204, id: "msg_2C3xoZuTFm9nsHNoKIx5E8tFoOm", latencyMs: -0, sentAt: 1_733_000_001_000, timestamp: 1_733_000_001, errorMessage: null },
     ];
     for (const r of variants) assert.equal(deliveryLine(r), JSON.stringify(deliveryJson(r)));
   });

@@ -8,7 +8,7 @@ import * as node from "../src/webhook/crypto.js";
 // (fast-sha256 and /dev/urandom, the short commands' bundle) must give the same answers.
 
 describe("crypto for the short commands (crypto-lite) and the rest (node:crypto)", () => {
-  it("HMAC-SHA256: the same digest as createHmac, for keys, parts and lengths of every kind", () => {
+  it("HMAC-SHA256: the same digest as createHmac (and its base64), for keys, parts and lengths of every kind", () => {
     const texts = ["", "msg_2Lh9.1731705121.", "lone surrogates \uD800 and \uDFFF", '{"event":"bot.done","data":{"name":"Zoë Ødegaard 会议"}}', "x".repeat(55), "y".repeat(64), "z".repeat(10_000)];
     for (let round = 0; round < 200; round += 1) {
       const key = randomBytes(round % 70);
@@ -16,6 +16,8 @@ describe("crypto for the short commands (crypto-lite) and the rest (node:crypto)
       const expected = parts.reduce((h, p) => h.update(p), createHmac("sha256", key)).digest();
       assert.deepEqual(node.hmacSha256(key, parts), expected);
       assert.deepEqual(lite.hmacSha256(key, parts), expected, `round ${round}`);
+      assert.equal(node.hmacSha256Base64(key, parts), expected.toString("base64"));
+      assert.equal(lite.hmacSha256Base64(key, parts), expected.toString("base64"), `round ${round}`);
     }
   });
 

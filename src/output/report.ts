@@ -1,3 +1,5 @@
+import { isoMs } from "../iso-time.js";
+import { jsonNumber, jsonString } from "../json.js";
 import type { DeliveryRecord, RunSummary } from "../simulate/report.js";
 import { EVENT_COLUMN } from "./columns.js";
 import { clock, formatMs, plural, roundMs } from "./format.js";
@@ -113,11 +115,12 @@ export function deliveryJson(record: DeliveryRecord): Record<string, unknown> {
  * object in between: simulate and replay print one per request (npm run bench).
  */
 export function deliveryLine(record: DeliveryRecord): string {
-  const q = JSON.stringify;
+  const q = jsonString;
+  const n = jsonNumber;
   return `{"type":"delivery","event":${q(record.event)},"bot_id":${q(record.bot)},"lane":${q(record.lane)},"id":${q(record.id)}`
-    + `,"attempt":${q(record.attempt)},"duplicate":${record.duplicate},"status":${q(record.status)},"ok":${record.ok}`
-    + `,"latency_ms":${q(roundMs(record.latencyMs))},"error":${q(record.errorMessage)},"will_retry":${record.willRetry}`
-    + `,"timestamp":${q(record.timestamp)},"sent_at":"${new Date(record.sentAt).toISOString()}"${record.ok ? "" : `,"body":${q(record.responseBody)}`}}`;
+    + `,"attempt":${n(record.attempt)},"duplicate":${record.duplicate},"status":${n(record.status)},"ok":${record.ok}`
+    + `,"latency_ms":${n(roundMs(record.latencyMs))},"error":${q(record.errorMessage)},"will_retry":${record.willRetry}`
+    + `,"timestamp":${n(record.timestamp)},"sent_at":"${isoMs(record.sentAt)}"${record.ok ? "" : `,"body":${q(record.responseBody)}`}}`;
 }
 
 export function summaryJson(summary: RunSummary): Record<string, unknown> {

@@ -19,6 +19,10 @@ export function hmacSha256(key: Uint8Array, parts: readonly (string | Uint8Array
   return out;
 }
 
+export function hmacSha256Base64(key: Uint8Array, parts: readonly (string | Uint8Array)[]): string {
+  return hmacSha256(key, parts).toString("base64");
+}
+
 export function fillRandom<T extends Uint8Array>(bytes: T): T {
   let fd: number;
   try {

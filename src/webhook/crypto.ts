@@ -1,4 +1,4 @@
-import { createHmac, randomFillSync, randomUUID, timingSafeEqual } from "node:crypto";
+import { createHmac, type Hmac, randomFillSync, randomUUID, timingSafeEqual } from "node:crypto";
 
 /**
  * The few cryptographic operations recall-hooks needs, from node:crypto. The short commands' bundle
@@ -9,9 +9,18 @@ import { createHmac, randomFillSync, randomUUID, timingSafeEqual } from "node:cr
 
 /** HMAC-SHA256 under `key` of the parts, one after the other (strings as UTF-8). */
 export function hmacSha256(key: Uint8Array, parts: readonly (string | Uint8Array)[]): Buffer {
+  return keyed(key, parts).digest();
+}
+
+/** The same, as base64 text, written by the hash itself: no Buffer in between (a signature per request). */
+export function hmacSha256Base64(key: Uint8Array, parts: readonly (string | Uint8Array)[]): string {
+  return keyed(key, parts).digest("base64");
+}
+
+function keyed(key: Uint8Array, parts: readonly (string | Uint8Array)[]): Hmac {
   const hmac = createHmac("sha256", key);
   for (const part of parts) hmac.update(part);
-  return hmac.digest();
+  return hmac;
 }
 
 /** Fills `bytes` from the system's secure random source. */

@@ -1,7 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import { type BodyFormat, formatBody } from "../recall/body-format.js";
 import type { RecallEvent } from "../recall/build-parts.js";
-import { hmacSha256 } from "./crypto.js";
+import { hmacSha256, hmacSha256Base64 } from "./crypto.js";
 import { type HeaderChoice, signatureHeaders } from "./headers.js";
 import { type ParsedSecret, parseSecret } from "./secret.js";
 
@@ -46,13 +46,12 @@ export class Signer {
 
   /** `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` */
   signature(id: string, timestamp: number, body: string | Uint8Array): string {
-    return `v1,${this.digest(id, timestamp, body).toString("base64")}`;
+    return `v1,${hmacSha256Base64(this.secret.key, signedParts(id, timestamp, body))}`;
   }
 
   /** The raw HMAC behind `signature`. */
   digest(id: string, timestamp: number, body: string | Uint8Array): Buffer {
-    // Valid UTF-8 bytes are hashed as they are: the same bytes svix gets by decoding and encoding them.
-    return hmacSha256(this.secret.key, [`${id}.${Math.floor(timestamp)}.`, typeof body === "string" || !isUtf8(body) ? bodyText(body) : body]);
+    return hmacSha256(this.secret.key, signedParts(id, timestamp, body));
   }
 
   sign(id: string, timestamp: number, body: string | Uint8Array, headers: HeaderChoice = "webhook"): SignedRequest {
@@ -60,6 +59,12 @@ export class Signer {
     const signature = this.signature(id, timestamp, text);
     return { id, timestamp, signature, headers: signatureHeaders(headers, id, timestamp, signature), body: text };
   }
+}
+
+/** What svix signs: `id.timestamp.` and the body. */
+function signedParts(id: string, timestamp: number, body: string | Uint8Array): [string, string | Uint8Array] {
+  // Valid UTF-8 bytes are hashed as they are: the same bytes svix gets by decoding and encoding them.
+  return [`${id}.${Math.floor(timestamp)}.`, typeof body === "string" || !isUtf8(body) ? bodyText(body) : body];
 }
 
 /** One-shot signing for library users. */
