@@ -2,7 +2,8 @@ import { fstatSync, writeSync } from "node:fs";
 import { isUtf8 } from "node:buffer";
 import { open, type FileHandle } from "node:fs/promises";
 import { journalOpenError, prepareJournalPath } from "./journal-path.js";
-import { isoString } from "../iso-time.js";
+import { isoMs } from "../iso-time.js";
+import { jsonString } from "../json.js";
 
 export { decodeBody, encodeBody } from "./body-codec.js";
 
@@ -245,16 +246,16 @@ export function encodeParts(d: { readonly headers: object; readonly body: Buffer
   const headers = JSON.stringify(d.headers);
   // The body, its text and (later) the event line that repeats it, roughly.
   const size = d.body.length + 2 * (body.length + headers.length);
-  const parts: Kept = { key: d.headers, size, headers, body, receivedAt: isoString(new Date(d.receivedAt)), from: { body: d.body, receivedAt: d.receivedAt }, made: null };
+  const parts: Kept = { key: d.headers, size, headers, body, receivedAt: isoMs(d.receivedAt), from: { body: d.body, receivedAt: d.receivedAt }, made: null };
   recent.push(parts);
   recentSize += size;
   while (recent.length > RECENT || (recentSize > RECENT_SIZE && recent.length > 1)) recentSize -= recent.shift()!.size;
   return parts;
 }
 
-/** JSON text of a string or null. */
-export function jsonString(value: string | null): string {
-  return value === null ? "null" : JSON.stringify(value);
+/** JSON text of a list of strings; the usual empty one without the serializer. */
+export function jsonList(values: readonly string[]): string {
+  return values.length === 0 ? "[]" : JSON.stringify(values);
 }
 
 /** The fields of an accepted delivery its journal line is made of (listen/listener.ts AcceptedDelivery). */
@@ -276,7 +277,7 @@ export interface JournaledDelivery {
 /** The journal line of a delivery: JSON.stringify of its DeliveryRecord, built from the shared parts. */
 export function deliveryLine(d: JournaledDelivery): string {
   const e = encodeParts(d);
-  return `{"type":"delivery","v":1,"key":${JSON.stringify(d.key)},"seq":${d.seq},"id":${jsonString(d.id)},"received_at":"${e.receivedAt}","method":"POST",`
-    + `"path":${JSON.stringify(d.path)},"headers":${e.headers},${e.body},"verified":${d.verified},"scheme":${jsonString(d.scheme)},`
-    + `"event":${jsonString(d.parsed.event)},"bot_id":${jsonString(d.parsed.botId)},"duplicate":${d.duplicate},"forward_to":${JSON.stringify(d.forwardTo)}}`;
+  return `{"type":"delivery","v":1,"key":${jsonString(d.key)},"seq":${d.seq},"id":${jsonString(d.id)},"received_at":"${e.receivedAt}","method":"POST",`
+    + `"path":${jsonString(d.path)},"headers":${e.headers},${e.body},"verified":${d.verified},"scheme":${jsonString(d.scheme)},`
+    + `"event":${jsonString(d.parsed.event)},"bot_id":${jsonString(d.parsed.botId)},"duplicate":${d.duplicate},"forward_to":${jsonList(d.forwardTo)}}`;
 }

@@ -1,4 +1,5 @@
-import { encodeBody, type EncodedParts, encodeParts, jsonString } from "../deliveries/journal.js";
+import { encodeBody, type EncodedParts, encodeParts, jsonList } from "../deliveries/journal.js";
+import { jsonString } from "../json.js";
 import type { Reporter } from "./reporter.js";
 import { clock, roundMs } from "./format.js";
 import { type ForwardOutcome, SAME_4XX_LIMIT } from "../listen/forwarder.js";
@@ -201,7 +202,7 @@ function eventText(d: Omit<EventFacts, "receivedAt">, e: EncodedParts): string {
   return `{"type":"event","seq":${d.seq},"id":${jsonString(d.id)},"event":${jsonString(p.event)},"bot_id":${jsonString(p.botId)},"code":${jsonString(p.code)},`
     + `"sub_code":${jsonString(p.subCode)},"sub_code_description":${jsonString(p.subCodeDescription)},"known":${p.info !== null},"verified":${d.verified},`
     + `"scheme":${jsonString(d.scheme)},"duplicate":${d.duplicate},"out_of_order":${d.outOfOrderAfter !== null},"out_of_order_after":${jsonString(d.outOfOrderAfter)},`
-    + `"status":${d.status},"path":${JSON.stringify(d.path)},"received_at":"${e.receivedAt}","forward_to":${JSON.stringify(d.forwardTo)},"headers":${e.headers},${e.body}}`;
+    + `"status":${d.status},"path":${jsonString(d.path)},"received_at":"${e.receivedAt}","forward_to":${jsonList(d.forwardTo)},"headers":${e.headers},${e.body}}`;
 }
 
 /** What listen --json's `event` record says of a delivery, its headers and body aside. */
