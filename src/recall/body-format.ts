@@ -21,16 +21,22 @@ export function formatBody(value: unknown, format: BodyFormat = DEFAULT_BODY_FOR
     case "pretty":
       return asciiOnly(JSON.stringify(value, null, 2));
     case "spaced":
-      return asciiOnly(spaced(value));
+      return spaced(value);
   }
 }
+
+/** Printable ASCII but `"` and `\\`: a string JSON writes as it is, and ensure_ascii too. */
+const NOT_PLAIN = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
 
 /**
  * Python's separators: `", "` between items, `": "` after keys; `[]` and `{}` stay empty. Written
  * by concatenation with the keys' quoted forms remembered: simulate writes every body this way, and
- * arrays of parts, entries and joins were a third of its cost per message (npm run bench).
+ * arrays of parts, entries and joins were a third of its cost per message (npm run bench). Each
+ * string is made ASCII (ensure_ascii) on its own, and only when it needs escapes: the whole text
+ * through a regular expression was a quarter of the time to write a body.
  */
 function spaced(value: unknown): string {
+  if (typeof value === "string") return NOT_PLAIN.test(value) ? asciiOnly(JSON.stringify(value)) : `"${value}"`;
   if (typeof value !== "object") return JSON.stringify(value) ?? "null";
   if (value === null) return "null";
   const json = (value as { toJSON?: () => unknown }).toJSON;
@@ -61,7 +67,7 @@ const quotedKeys = new Map<string, string>();
 function quotedKey(key: string): string {
   let quoted = quotedKeys.get(key);
   if (quoted === undefined) {
-    quoted = `${JSON.stringify(key)}: `;
+    quoted = `${asciiOnly(JSON.stringify(key))}: `;
     if (quotedKeys.size < 4096) quotedKeys.set(key, quoted);
   }
   return quoted;

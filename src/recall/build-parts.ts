@@ -1,5 +1,5 @@
 import { fillRandom, uuid } from "../webhook/crypto.js";
-import { isoString } from "../iso-time.js";
+import { isoMs, isoString } from "../iso-time.js";
 
 // Pieces shared by the payload builders: ids, timestamps, participants, resources.
 
@@ -75,12 +75,12 @@ function presetId(key: string, options: BuildEventOptions): string | undefined {
 
 /** `2024-12-04T23:25:56.339000Z`: Recall sends six fractional digits; a Date holds three. */
 export function isoMicros(date: Date): string {
-  return `${isoString(date).slice(0, -1)}000Z`;
+  return `${isoMs(date.getTime()).slice(0, -1)}000Z`;
 }
 
 /** The v1.10 style, `2024-03-10T19:16:16.339000+00:00`. */
 export function isoMicrosOffset(date: Date): string {
-  return `${isoString(date).slice(0, -1)}000+00:00`;
+  return `${isoMs(date.getTime()).slice(0, -1)}000+00:00`;
 }
 
 /**
