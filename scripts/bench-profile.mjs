@@ -6,6 +6,9 @@
 //   node scripts/bench-profile.mjs replay      (replay of 20,000 journaled deliveries to a bare sink)
 //   node scripts/bench-profile.mjs floor       (no profile: undici's dispatch() alone, pre-built signed
 //                                               requests, against autocannon on one sink: a sender's floor)
+//   node scripts/bench-profile.mjs sender      (no profile: scripts/bench-sender.mjs, the least a sender
+//                                               does for the simulate figure, and simulate, each a fresh
+//                                               process, against autocannon on one sink, interleaved)
 // The .cpuprofile is kept (its path is printed) for Chrome DevTools or speedscope.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -16,7 +19,7 @@ import { BIN, PAGE, ROOT, load, makePool, startBare, startChild } from "./bench-
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { forward: { type: "boolean" }, inspect: { type: "boolean" }, seconds: { type: "string", default: "5" }, connections: { type: "string", default: "32" }, top: { type: "string", default: "30" } },
+  options: { rounds: { type: "string", default: "5" }, forward: { type: "boolean" }, inspect: { type: "boolean" }, seconds: { type: "string", default: "5" }, connections: { type: "string", default: "32" }, top: { type: "string", default: "30" } },
 });
 const target = positionals[0] ?? "listener";
 const dir = mkdtempSync(join(tmpdir(), "recall-hooks-prof-"));
@@ -65,8 +68,11 @@ if (target === "listener") {
 } else if (target === "floor") {
   await floor();
   process.exit(0);
+} else if (target === "sender") {
+  await sender(Number(values.rounds));
+  process.exit(0);
 } else {
-  throw new Error(`unknown target ${target}: listener, sign, simulate, replay or floor`);
+  throw new Error(`unknown target ${target}: listener, sign, simulate, replay, floor or sender`);
 }
 
 summarize(join(dir, readdirSync(dir).find((f) => f.endsWith(".cpuprofile"))), Number(values.top));
@@ -133,4 +139,40 @@ async function floor() {
     console.log(`round ${round}: undici dispatch ${Math.round(sent.rate)} req/s vs autocannon ${Math.round(generator.rate)} req/s = ${(sent.rate / generator.rate).toFixed(2)}, ${((used.user + used.system) / sent.count).toFixed(1)} us CPU per request`);
   }
   await sink.stop();
+}
+
+/**
+ * simulate against the least a sender does for its figure (scripts/bench-sender.mjs: distinct
+ * bodies, signed at send time, dispatch(), a line each), both fresh processes of 21,000 deliveries
+ * like the bench's, interleaved with autocannon on one warm sink: the ratio each reaches, per round
+ * and the medians, and each one's CPU per delivery (the whole process, start-up included).
+ */
+async function sender(rounds) {
+  const pool = await makePool(30_000, secret);
+  const sink = await startBare();
+  await load(sink.url, pool, { connections: 32, duration: 1 });
+  await sink.stats();
+  const runs = {
+    "bench-sender.mjs": [join(ROOT, "scripts/bench-sender.mjs"), sink.url, secret],
+    simulate: [BIN, "simulate", "lifecycle", "--to", sink.url, "--bots", "3000", "--speed", "0", "--concurrency", "32", "--secret", secret, "--json"],
+  };
+  const ratios = Object.fromEntries(Object.keys(runs).map((name) => [name, []]));
+  for (let round = 1; round <= rounds; round += 1) {
+    await load(sink.url, pool, { connections: 32, duration: 3 });
+    const generator = await sink.stats();
+    const line = [`round ${round}: autocannon ${Math.round(generator.rate)} req/s`];
+    for (const [name, args] of Object.entries(runs)) {
+      const run = spawnSync("bash", ["-c", '"$@" > /dev/null; code=$?; times >&2; exit $code', "-", process.execPath, ...args], { cwd: ROOT, encoding: "utf8" });
+      if (run.status !== 0) throw new Error(`${name} exited ${run.status}: ${run.stderr}`);
+      const sent = await sink.stats();
+      const [, um, us, sm, ss] = run.stderr.trim().split("\n").pop().match(/(\d+)m([\d.]+)s (\d+)m([\d.]+)s/);
+      const cpu = ((Number(um) * 60 + Number(us) + Number(sm) * 60 + Number(ss)) * 1e6) / sent.count;
+      ratios[name].push(sent.rate / generator.rate);
+      line.push(`${name} ${Math.round(sent.rate)} req/s = ${(sent.rate / generator.rate).toFixed(2)}, ${cpu.toFixed(0)} us CPU per delivery`);
+    }
+    console.log(line.join("; "));
+  }
+  await sink.stop();
+  const middle = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+  console.log(`medians: ${Object.entries(ratios).map(([name, values]) => `${name} ${middle(values).toFixed(2)}`).join(", ")} of autocannon's rate`);
 }
