@@ -16,8 +16,13 @@ export function tryParse(text: string): unknown {
   }
 }
 
-/** Printable ASCII but `"` and `\\`: text JSON writes as it is, between quotes. */
-const NEEDS_ESCAPES = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
+/** Anything but printable ASCII, `"` and `\\` aside: what JSON (or ensure_ascii) would write otherwise. */
+const NOT_PLAIN = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
+
+/** False for text JSON writes as it is between quotes: printable ASCII without `"` or `\\`. */
+export function needsEscapes(text: string): boolean {
+  return NOT_PLAIN.test(text);
+}
 
 /**
  * JSON.stringify(text), byte for byte; ids, event types and times (printable ASCII, no quote or
@@ -25,7 +30,7 @@ const NEEDS_ESCAPES = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
  */
 export function jsonString(text: string | null): string {
   if (text === null) return "null";
-  return NEEDS_ESCAPES.test(text) ? JSON.stringify(text) : `"${text}"`;
+  return needsEscapes(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
 /** JSON.stringify(number), byte for byte: finite numbers as String() writes them, the rest null. */

@@ -1,3 +1,5 @@
+import { needsEscapes } from "../json.js";
+
 /**
  * How a generated body is written as bytes. We do not know the exact bytes Recall sends, so the
  * default is chosen to catch the commonest handler bug: verifying `JSON.stringify(JSON.parse(raw))`
@@ -25,9 +27,6 @@ export function formatBody(value: unknown, format: BodyFormat = DEFAULT_BODY_FOR
   }
 }
 
-/** Printable ASCII but `"` and `\\`: a string JSON writes as it is, and ensure_ascii too. */
-const NOT_PLAIN = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
-
 /**
  * Python's separators: `", "` between items, `": "` after keys; `[]` and `{}` stay empty. Written
  * by concatenation with the keys' quoted forms remembered: simulate writes every body this way, and
@@ -36,7 +35,7 @@ const NOT_PLAIN = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
  * through a regular expression was a quarter of the time to write a body.
  */
 function spaced(value: unknown): string {
-  if (typeof value === "string") return NOT_PLAIN.test(value) ? asciiOnly(JSON.stringify(value)) : `"${value}"`;
+  if (typeof value === "string") return needsEscapes(value) ? asciiOnly(JSON.stringify(value)) : `"${value}"`;
   if (typeof value !== "object") return JSON.stringify(value) ?? "null";
   if (value === null) return "null";
   const json = (value as { toJSON?: () => unknown }).toJSON;
