@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Signer } from "../src/webhook/sign.js";
 import { verify } from "../src/webhook/verify.js";
+import { type HeaderInput, normalizeHeaders, readSignatureHeaders } from "../src/webhook/headers.js";
 import { generateSecret } from "../src/webhook/secret.js";
 
 const secret = generateSecret();
@@ -68,6 +69,35 @@ describe("verify", () => {
 
   it("says malformed_headers for a bad timestamp or no v1 entry", () => {
     assert.equal(verify({ secret, headers: { ...signed(), "webhook-timestamp": "yesterday" }, body, now }).reason, "malformed_headers");
+    for (const timestamp of ["1234567890123456", "+1796127889", "1e9", "１７９６１２７８８９", "17961 27889"]) {
+      assert.equal(verify({ secret, headers: { ...signed(), "webhook-timestamp": timestamp }, body, now }).reason, "malformed_headers", timestamp);
+    }
     assert.equal(verify({ secret, headers: { ...signed(), "webhook-signature": "v2,abc" }, body, now }).reason, "malformed_headers");
+  });
+});
+
+describe("readSignatureHeaders", () => {
+  it("reads a plain record as it reads the same headers from a map (the listener's records take a shorter path)", () => {
+    const usual = { "webhook-id": "msg_1", "webhook-timestamp": "1796127889", "webhook-signature": "v1,abc=" };
+    const records: Record<string, string | string[]>[] = [
+      usual,
+      { "content-type": "application/json", ...usual, "svix-id": "msg_2", "svix-timestamp": "1", "svix-signature": "v1,def=" },
+      { ...usual, "Webhook-Id": "msg_other" },
+      { ...usual, "WEBHOOK-SIGNATURE": "v1,xyz=" },
+      { ...usual, "webhook-id": "  msg_1  ", "webhook-timestamp": " 1796127889 " },
+      { ...usual, "webhook-id": "   " },
+      { ...usual, "webhook-signature": " , " },
+      { ...usual, "webhook-signature": "v1,abc=, v1,def= v1a,zzz" },
+      { ...usual, "webhook-id": ["msg_1", "msg_1"] },
+      { ...usual, "webhook-id": ["msg_1", "msg_2"] },
+      { ...usual, "webhook-signature": ["v1,abc=", "v1,def="] },
+      { ...usual, "webhook-extra": "x" },
+      { "webhook-id": "msg_1", "webhook-signature": "v1,abc=" },
+      { "svix-id": "msg_1", "svix-timestamp": "1796127889", "svix-signature": "v1,abc=" },
+      {},
+    ];
+    for (const record of records) {
+      assert.deepEqual(readSignatureHeaders(record), readSignatureHeaders(normalizeHeaders(record) as unknown as HeaderInput), JSON.stringify(record));
+    }
   });
 });

@@ -117,8 +117,7 @@ function onRequest(req: IncomingMessage, res: ServerResponse, options: HttpServe
     req.resume();
     return;
   }
-  // Our own header object, made once: reading req.headers would make node build a second one.
-  const headers = headersOf(req.rawHeaders);
+  const headers = headersOf(req);
   const declared = Number(headers["content-length"]);
   if (Number.isFinite(declared) && declared > options.maxBodyBytes) {
     refuseTooLarge(req, res, options, path, `${declared} bytes declared`);
@@ -196,11 +195,23 @@ function send(res: ServerResponse, answer: Answer): void {
 }
 
 /**
- * Header names in lower case, a repeated header as the list of its values, in arrival order; read
- * from rawHeaders, which the parser has made already (node's headersDistinct builds a list per
- * header first: a few microseconds per request, npm run bench).
+ * Header names in lower case, a repeated header as the list of its values, in arrival order. node
+ * has built req.headers already (its server reads `expect` from it), and when no name came twice
+ * that object is this record, so it is taken as it is; otherwise (node joins some repeated values
+ * and drops others) the record is read from rawHeaders. node's headersDistinct would build a list
+ * per header: a few microseconds per request (npm run bench).
  */
-function headersOf(raw: readonly string[]): Record<string, string | string[]> {
+function headersOf(req: IncomingMessage): Record<string, string | string[]> {
+  const made = req.headers as Record<string, string | string[] | undefined>;
+  let names = 0;
+  for (const name in made) {
+    if (typeof made[name] !== "string") return fromRawHeaders(req.rawHeaders);
+    names += 1;
+  }
+  return names * 2 === req.rawHeaders.length ? made as Record<string, string> : fromRawHeaders(req.rawHeaders);
+}
+
+function fromRawHeaders(raw: readonly string[]): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();

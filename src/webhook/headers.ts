@@ -53,6 +53,8 @@ function isPlainRecord(value: unknown): boolean {
  * a family counts as present when any of its three headers is.
  */
 export function readSignatureHeaders(input: HeaderInput): SignatureHeaders {
+  const usual = input instanceof Map || !isPlainRecord(input) ? null : usualWebhookHeaders(input as Readonly<Record<string, unknown>>);
+  if (usual !== null) return usual;
   const headers = input instanceof Map ? (input as Map<string, string[]>) : signatureFamilies(input);
   const has = (family: HeaderFamily): boolean => PARTS.some((p) => headers.has(`${family}-${p}`));
   const family: HeaderFamily | null = has("webhook") ? "webhook" : has("svix") ? "svix" : null;
@@ -74,16 +76,49 @@ export function readSignatureHeaders(input: HeaderInput): SignatureHeaders {
   const timestamp = single("timestamp");
   const signatureValues = headers.get(`${prefix}-signature`) ?? [];
   if (signatureValues.every((v) => v.trim() === "")) missing.push(`${prefix}-signature`);
-  // Node joins repeated unknown headers with ", "; entries themselves contain a comma, so split on
-  // spaces and strip the joining comma rather than splitting on commas.
   const signatures: string[] = [];
-  for (const value of signatureValues) {
-    for (const entry of value.split(/\s+/)) {
-      const clean = entry.endsWith(",") ? entry.slice(0, -1) : entry;
-      if (clean !== "") signatures.push(clean);
-    }
-  }
+  for (const value of signatureValues) splitSignatures(value, signatures);
   return { family, id, timestamp, signatures, missing, conflicting };
+}
+
+const NONE: readonly string[] = Object.freeze([]);
+
+/**
+ * What Recall sends, read from a record without building the general path's map: each of the three
+ * webhook-* headers once, under its lower-case name, and not blank. null for anything else (a name
+ * in another case, a repeated header, a blank value), which the general path reads, to the same
+ * answer (test/webhook-headers.test.ts). The listener's records are all lower case.
+ */
+function usualWebhookHeaders(record: Readonly<Record<string, unknown>>): SignatureHeaders | null {
+  let id: unknown;
+  let timestamp: unknown;
+  let signature: unknown;
+  for (const name in record) {
+    const first = name.charCodeAt(0) | 0x20;
+    if (first !== 0x77) continue; // "w": svix-* does not count once webhook-* is there
+    if (name === "webhook-id") id = record[name];
+    else if (name === "webhook-timestamp") timestamp = record[name];
+    else if (name === "webhook-signature") signature = record[name];
+    else if (name.toLowerCase().startsWith("webhook-")) return null;
+  }
+  if (typeof id !== "string" || typeof timestamp !== "string" || typeof signature !== "string") return null;
+  const idText = id.trim();
+  const timestampText = timestamp.trim();
+  const signatures: string[] = [];
+  splitSignatures(signature, signatures);
+  if (idText === "" || timestampText === "" || signatures.length === 0) return null;
+  return { family: "webhook", id: idText, timestamp: timestampText, signatures, missing: NONE, conflicting: NONE };
+}
+
+/**
+ * Node joins repeated unknown headers with ", "; entries themselves contain a comma, so split on
+ * spaces and strip the joining comma rather than splitting on commas.
+ */
+function splitSignatures(value: string, into: string[]): void {
+  for (const entry of value.split(/\s+/)) {
+    const clean = entry.endsWith(",") ? entry.slice(0, -1) : entry;
+    if (clean !== "") into.push(clean);
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { sameBytes } from "./crypto.js";
-import { type HeaderFamily, type HeaderInput, readSignatureHeaders } from "./headers.js";
+import { type HeaderFamily, type HeaderInput, readSignatureHeaders, type SignatureHeaders } from "./headers.js";
 import { type ParsedSecret, parseSecret } from "./secret.js";
 import { Signer, bodyText } from "./sign.js";
 
@@ -50,58 +50,81 @@ export interface VerifyResult {
  */
 export function verify(options: VerifyOptions): VerifyResult {
   const seen = readSignatureHeaders(options.headers);
-  const base = { scheme: seen.family, id: seen.id, timestamp: null, skewSeconds: null };
-  if (seen.family === null) {
-    return fail(base, "missing_headers",
-      "No webhook-* or svix-* signature headers: Recall sends them only once a workspace verification secret exists (Developers > API Keys & Secrets).");
-  }
-  if (seen.missing.length > 0) {
-    return fail(base, "missing_headers", `Missing ${seen.missing.join(", ")}: all three ${seen.family}-* headers are needed.`);
-  }
-  if (seen.conflicting.length > 0) {
-    return fail(base, "malformed_headers", `${seen.conflicting.join(", ")} given twice with different values.`);
-  }
-  const timestamp = /^\d{1,15}$/.test(seen.timestamp ?? "") ? Number(seen.timestamp) : NaN;
-  if (!Number.isSafeInteger(timestamp)) {
-    return fail(base, "malformed_headers", `${seen.family}-timestamp is not Unix seconds: "${clip(seen.timestamp ?? "")}".`);
-  }
+  const timestamp = seen.timestamp !== null && isUnixSeconds(seen.timestamp) ? Number(seen.timestamp) : NaN;
   const v1 = seen.signatures.filter((s) => s.startsWith("v1,"));
-  if (v1.length === 0) {
-    return fail(base, "malformed_headers",
-      `${seen.family}-signature has no v1 entry (expected "v1,<base64>", got "${clip(seen.signatures.join(" "))}").`);
-  }
+  const problem = headerProblem(seen, timestamp, v1);
+  if (problem !== null) return problem;
   let signer: Signer;
   try {
     signer = options.secret instanceof Signer ? options.secret : new Signer(options.secret);
   } catch (error) {
-    return fail(base, "bad_secret", error instanceof Error ? error.message : String(error));
+    return fail(undated(seen), "bad_secret", error instanceof Error ? error.message : String(error));
   }
   const nowSeconds = Math.floor((options.now ?? Date.now)() / 1000);
-  const dated = { ...base, timestamp, skewSeconds: nowSeconds - timestamp };
   const id = seen.id!;
   if (!matchesAny(signer, id, timestamp, options.body, v1)) {
+    const dated = { ...undated(seen), timestamp, skewSeconds: nowSeconds - timestamp };
     // Decoded only on failure: a valid delivery's bytes are hashed as they came.
     const text = bodyText(options.body);
     if (variantsOf(text).some((variant) => matchesAny(signer, id, timestamp, variant, v1))) {
       return fail(dated, "body_changed",
         "The signature matches a differently formatted copy of this body: the body was parsed and re-serialised (or its whitespace changed) after signing. Verify the raw bytes.");
     }
-    return fail(dated, "no_matching_signature", noMatchMessage(seen.family));
+    return fail(dated, "no_matching_signature", noMatchMessage(seen.family!));
   }
+  const skew = nowSeconds - timestamp;
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   if (!options.ignoreTimestamp) {
-    const skew = nowSeconds - timestamp;
     if (skew > tolerance) {
-      return fail(dated, "timestamp_too_old",
+      return fail({ ...undated(seen), timestamp, skewSeconds: skew }, "timestamp_too_old",
         `Signature matches, but the timestamp is ${formatSkew(skew)} old (tolerance ${tolerance} s): a replayed or delayed delivery. Pass --ignore-timestamp to check the signature alone.`);
     }
     if (-skew > tolerance) {
-      return fail(dated, "timestamp_too_new",
+      return fail({ ...undated(seen), timestamp, skewSeconds: skew }, "timestamp_too_new",
         `Signature matches, but the timestamp is ${formatSkew(-skew)} in the future (tolerance ${tolerance} s): check this machine's clock.`);
     }
   }
-  // Written out rather than spread from `dated`: the spread was most of verify's own time per delivery.
-  return { scheme: seen.family, id, timestamp, skewSeconds: dated.skewSeconds, valid: true, reason: "valid", message: `Valid ${seen.family}-* signature.` };
+  // No object spread on this path: the spread was most of verify's own time per delivery.
+  return { scheme: seen.family, id, timestamp, skewSeconds: skew, valid: true, reason: "valid", message: seen.family === "webhook" ? VALID_WEBHOOK : VALID_SVIX };
+}
+
+const VALID_WEBHOOK = "Valid webhook-* signature.";
+const VALID_SVIX = "Valid svix-* signature.";
+
+/** 1 to 15 ASCII digits (what /^\d{1,15}$/ accepts), without a regular expression per delivery. */
+function isUnixSeconds(text: string): boolean {
+  if (text.length === 0 || text.length > 15) return false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
+function undated(seen: SignatureHeaders): Omit<VerifyResult, "valid" | "reason" | "message"> {
+  return { scheme: seen.family, id: seen.id, timestamp: null, skewSeconds: null };
+}
+
+/** Why the headers cannot be checked, the first problem in the order a reader meets them; null when they can. */
+function headerProblem(seen: SignatureHeaders, timestamp: number, v1: readonly string[]): VerifyResult | null {
+  if (seen.family === null) {
+    return fail(undated(seen), "missing_headers",
+      "No webhook-* or svix-* signature headers: Recall sends them only once a workspace verification secret exists (Developers > API Keys & Secrets).");
+  }
+  if (seen.missing.length > 0) {
+    return fail(undated(seen), "missing_headers", `Missing ${seen.missing.join(", ")}: all three ${seen.family}-* headers are needed.`);
+  }
+  if (seen.conflicting.length > 0) {
+    return fail(undated(seen), "malformed_headers", `${seen.conflicting.join(", ")} given twice with different values.`);
+  }
+  if (!Number.isSafeInteger(timestamp)) {
+    return fail(undated(seen), "malformed_headers", `${seen.family}-timestamp is not Unix seconds: "${clip(seen.timestamp ?? "")}".`);
+  }
+  if (v1.length === 0) {
+    return fail(undated(seen), "malformed_headers",
+      `${seen.family}-signature has no v1 entry (expected "v1,<base64>", got "${clip(seen.signatures.join(" "))}").`);
+  }
+  return null;
 }
 
 function matchesAny(signer: Signer, id: string, timestamp: number, body: string | Uint8Array, offered: readonly string[]): boolean {
