@@ -178,6 +178,37 @@ describe("journal store", () => {
     await store.close();
   });
 
+  it("reads the window's lines in spans to the same stream records as one by one, across raw media and spans over 1 MB", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "rh-store-"));
+    const path = join(dir, "j.jsonl");
+    let seq = 0;
+    const frame = (event: string, payload: string): string => {
+      seq += 1;
+      const text = JSON.stringify({ event, data: { data: { words: [{ text: payload }], buffer: payload }, bot: { id: "b1" } } });
+      return `${JSON.stringify({ type: "frame", v: 1, connection: "r:ws1", seq, received_at: new Date().toISOString(), path: "/rt", verified: true, event, bot_id: "b1", binary: false, body: text })}\n`;
+    };
+    const big = "w".repeat(600_000);
+    let text = "";
+    for (let n = 1; n <= 30; n += 1) {
+      text += delivery(n, n % 3 === 0 ? "bot.done" : "bot.in_call_recording", `b${n % 4}`);
+      if (n % 7 === 0) text += frame("audio_mixed_raw.data", "A".repeat(2_000));
+      if (n % 10 === 0) text += frame("transcript.data", big);
+      if (n === 15) text += "not json\n";
+    }
+    await writeFile(path, text);
+    const store = new JournalStore(path, { ringSize: 100 });
+    await store.open();
+    const kept = [...store.entries(), ...store.counted()].sort((a, b) => a.pos - b.pos);
+    const one: string[] = [];
+    for (const e of kept) one.push(await store.fullLine(e));
+    assert.deepEqual(await store.fullLines(kept), one);
+    assert.equal(one.filter((l) => l.includes(big)).length, 3, "each 600 KB utterance read whole, across spans");
+    const streamed: string[] = [];
+    for await (const [, line] of store.after(null)) streamed.push(line);
+    assert.deepEqual(streamed, one);
+    await store.close();
+  });
+
   it("exports a bot's lifecycle as a scenario file simulate runs", async () => {
     const dir = await mkdtemp(join(tmpdir(), "rh-store-"));
     const path = join(dir, "j.jsonl");
@@ -240,6 +271,49 @@ describe("inspector stream", () => {
       assert.equal(resumed[0]!.data["id"], "msg_s2");
     } finally {
       await listen.stop();
+    }
+  });
+
+  it("sends a large window at the page's pace: a page that stops reading for a while is not cut off", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "rh-sse-"));
+    const path = join(dir, "j.jsonl");
+    const notes = "n".repeat(20_000);
+    let text = "";
+    for (let n = 1; n <= 1000; n += 1) {
+      const payload = JSON.stringify({ event: "bot.done", data: { data: { code: "done", sub_code: null, updated_at: new Date().toISOString() }, bot: { id: `b${n % 50}`, metadata: { notes } } } });
+      text += `${JSON.stringify({ type: "delivery", v: 1, key: `r:${n}`, seq: n, id: `msg_${n}`, received_at: new Date().toISOString(), method: "POST", path: "/", headers: {}, body: payload, verified: null, scheme: null, event: "bot.done", bot_id: `b${n % 50}`, forward_to: [], duplicate: false })}\n`;
+    }
+    await writeFile(path, text);
+    const inspector = await startInspector({ journalPath: path, port: 0, fixturesDir: dir, mode: "journal" });
+    try {
+      const seen = await new Promise<{ ids: number; caughtUp: boolean; closedEarly: boolean }>((resolve, reject) => {
+        const req = get(`${inspector.url}api/stream`, (res) => {
+          let ids = 0;
+          let rest = "";
+          let done = false;
+          res.setEncoding("utf8");
+          // Not read for the first second: the window is 20 MB, more than the kernel's socket buffers take.
+          res.pause();
+          setTimeout(() => res.resume(), 1_000);
+          res.on("data", (chunk: string) => {
+            const blocks = (rest + chunk).split("\n\n");
+            rest = blocks.pop()!;
+            for (const b of blocks) {
+              if (b.startsWith("id: ")) ids += 1;
+              if (b.startsWith("event: caught-up")) {
+                done = true;
+                resolve({ ids, caughtUp: true, closedEarly: false });
+                req.destroy();
+              }
+            }
+          });
+          res.on("close", () => { if (!done) resolve({ ids, caughtUp: false, closedEarly: true }); });
+        });
+        req.on("error", reject);
+      });
+      assert.deepEqual(seen, { ids: 1000, caughtUp: true, closedEarly: false });
+    } finally {
+      await inspector.close();
     }
   });
 

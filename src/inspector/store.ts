@@ -34,6 +34,10 @@ export interface Entry {
 export type Listener = (entry: Entry, line: string) => void;
 
 const CHUNK = 64 * 1024;
+/** The most bytes one read of neighbouring lines takes (fullLines). */
+const SPAN_BYTES = 1024 * 1024;
+/** Entries of the window read at a time when a page catches up. */
+const WINDOW_BATCH = 256;
 const KEPT_BODY_BYTES = 256 * 1024;
 
 export function cursorOf(pos: number, sub: number): string {
@@ -168,12 +172,40 @@ export class JournalStore {
 
   /** The full stream record of an entry, headers and body included. */
   async fullLine(entry: Entry): Promise<string> {
-    if (entry.sub !== 0) return JSON.stringify(entry.record);
-    // Raw media streams without its body (listen --json counts it): nothing to read again.
-    if (entry.record["type"] === "frame" && entry.frameBody !== true) return JSON.stringify(entry.record);
-    const line = await this.line(entry);
-    if (entry.record["type"] === "frame") return JSON.stringify(line ? frameStreamRecord(line) : entry.record);
-    return JSON.stringify(line ? { ...entry.record, ...bodyOf(line) } : entry.record);
+    return streamLine(entry, inFile(entry) ? await this.line(entry) : null);
+  }
+
+  /**
+   * The stream lines of several entries (in journal order), the lines of neighbours read from the
+   * file together, up to SPAN_BYTES at a time. Read one by one, each line cost a turn of the event
+   * loop: a page that connected to a busy listener took seconds to get the window, while the live
+   * records it was owed piled up in memory.
+   */
+  async fullLines(entries: readonly Entry[]): Promise<string[]> {
+    const out: string[] = [];
+    for (let i = 0; i < entries.length;) {
+      const first = entries[i]!;
+      if (!inFile(first) || this.#fd === null) {
+        out.push(await this.fullLine(first));
+        i += 1;
+        continue;
+      }
+      let end = i + 1;
+      let to = first.pos;
+      for (; end < entries.length; end += 1) {
+        const e = entries[end]!;
+        if (!inFile(e) || e.start < first.start || e.pos - first.start > SPAN_BYTES) break;
+        to = Math.max(to, e.pos);
+      }
+      const bytes = Buffer.alloc(to - first.start);
+      const { bytesRead } = await this.#fd.read(bytes, 0, bytes.length, first.start);
+      for (; i < end; i += 1) {
+        const e = entries[i]!;
+        const value = e.pos - first.start <= bytesRead ? tryParse(bytes.subarray(e.start - first.start, e.pos - first.start).toString("utf8")) : null;
+        out.push(streamLine(e, isObject(value) ? value : null));
+      }
+    }
+    return out;
   }
 
   /**
@@ -196,7 +228,11 @@ export class JournalStore {
         yield [made.entry, made.line];
       }
     }
-    for (; next < kept.length; next += 1) yield [kept[next]!, await this.fullLine(kept[next]!)];
+    for (; next < kept.length; next += WINDOW_BATCH) {
+      const batch = kept.slice(next, next + WINDOW_BATCH);
+      const lines = await this.fullLines(batch);
+      for (let k = 0; k < batch.length; k += 1) yield [batch[k]!, lines[k]!];
+    }
   }
 
   async #pump(): Promise<void> {
@@ -296,6 +332,17 @@ function mergeRings(a: readonly Entry[], b: readonly Entry[]): Entry[] {
     else out.push(b[j++]!);
   }
   return out;
+}
+
+/** Whether an entry's stream line needs its line from the file: a journal line, but not raw media (which streams bodiless). */
+function inFile(entry: Entry): boolean {
+  return entry.sub === 0 && (entry.record["type"] !== "frame" || entry.frameBody === true);
+}
+
+/** An entry's stream record as text, with what its journal line (null: not read, or unreadable) adds to it. */
+function streamLine(entry: Entry, line: Record<string, unknown> | null): string {
+  if (entry.record["type"] === "frame") return JSON.stringify(line ? frameStreamRecord(line) : entry.record);
+  return JSON.stringify(line ? { ...entry.record, ...bodyOf(line) } : entry.record);
 }
 
 function bodyOf(value: Record<string, unknown>): Record<string, unknown> {

@@ -67,8 +67,24 @@ export async function serveStream(store: JournalStore, req: IncomingMessage, res
   for await (const [e, line] of store.after(start)) {
     if (res.destroyed) return;
     write(e, line);
+    // The catch-up goes at the page's pace: a window read at once is megabytes, which the cut-off
+    // for a page that falls behind (MAX_BACKLOG) is not meant for.
+    if (res.writableLength > MAX_BACKLOG / 2) await drained(res);
   }
   for (const [e, line] of pending) write(e, line);
   pending = null;
   queue("event: caught-up\ndata: {}\n\n");
+}
+
+/** Resolves once the socket has taken what was written, or is gone. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
 }
