@@ -87,7 +87,7 @@ const NONE: readonly string[] = Object.freeze([]);
  * What Recall sends, read from a record without building the general path's map: each of the three
  * webhook-* headers once, under its lower-case name, and not blank. null for anything else (a name
  * in another case, a repeated header, a blank value), which the general path reads, to the same
- * answer (test/webhook-headers.test.ts). The listener's records are all lower case.
+ * answer (test/webhook-verify.test.ts). The listener's records are all lower case.
  */
 function usualWebhookHeaders(record: Readonly<Record<string, unknown>>): SignatureHeaders | null {
   let id: unknown;
