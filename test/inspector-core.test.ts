@@ -30,6 +30,16 @@ function delivery(n: number, event: string, bot = "b1"): string {
   return `${JSON.stringify({ type: "delivery", v: 1, key: `r:${n}`, seq: n, id, received_at: new Date(Date.now() + n).toISOString(), method: "POST", path: "/", headers: signed.headers, body: signed.body, verified: true, scheme: "webhook", event, bot_id: bot, forward_to: [], duplicate: false })}\n`;
 }
 
+/** Journal lines of real-time frames from bot b1's one connection, numbered from 1. */
+function frames(): (event: string, payload: string) => string {
+  let seq = 0;
+  return (event, payload) => {
+    seq += 1;
+    const text = JSON.stringify({ event, data: { data: { participant: { name: "Ada" }, words: [{ text: payload }], buffer: payload }, bot: { id: "b1" } } });
+    return `${JSON.stringify({ type: "frame", v: 1, connection: "r:ws1", seq, received_at: new Date().toISOString(), path: "/rt", verified: true, event, bot_id: "b1", binary: false, body: text })}\n`;
+  };
+}
+
 const row = (over: Partial<Row>): Row => ({
   id: "msg_1", event: "bot.fatal", bot_id: "8ef3d462-aaaa", code: "fatal", sub_code: "zoom_meeting_not_started", verified: true, scheme: "webhook",
   duplicate: false, late: false, known_sub_code: true, forward: "failed", forward_status: 502, pinned: false, ...over,
@@ -150,12 +160,7 @@ describe("journal store", () => {
   it("keeps real-time frames as listen --json's records, raw media bodiless in a ring of its own, in journal order after any cursor", async () => {
     const dir = await mkdtemp(join(tmpdir(), "rh-store-"));
     const path = join(dir, "j.jsonl");
-    let seq = 0;
-    const frame = (event: string, payload: string): string => {
-      seq += 1;
-      const bodyText = JSON.stringify({ event, data: { data: { participant: { name: "Ada" }, words: [{ text: payload }], buffer: payload }, bot: { id: "b1" } } });
-      return `${JSON.stringify({ type: "frame", v: 1, connection: "r:ws1", seq, received_at: new Date().toISOString(), path: "/rt", verified: true, event, bot_id: "b1", binary: false, body: bodyText })}\n`;
-    };
+    const frame = frames();
     const audio = "A".repeat(50_000);
     // d1, audio x3, t(hello), d2, audio, t(world): with rings of 2, both rings evicted.
     await writeFile(path, delivery(1, "bot.joining_call") + frame("audio_mixed_raw.data", audio) + frame("audio_mixed_raw.data", audio) + frame("audio_mixed_raw.data", audio)
@@ -181,12 +186,7 @@ describe("journal store", () => {
   it("reads the window's lines in spans to the same stream records as one by one, across raw media and spans over 1 MB", async () => {
     const dir = await mkdtemp(join(tmpdir(), "rh-store-"));
     const path = join(dir, "j.jsonl");
-    let seq = 0;
-    const frame = (event: string, payload: string): string => {
-      seq += 1;
-      const text = JSON.stringify({ event, data: { data: { words: [{ text: payload }], buffer: payload }, bot: { id: "b1" } } });
-      return `${JSON.stringify({ type: "frame", v: 1, connection: "r:ws1", seq, received_at: new Date().toISOString(), path: "/rt", verified: true, event, bot_id: "b1", binary: false, body: text })}\n`;
-    };
+    const frame = frames();
     const big = "w".repeat(600_000);
     let text = "";
     for (let n = 1; n <= 30; n += 1) {
