@@ -201,8 +201,7 @@ describe("journal store", () => {
     const kept = [...store.entries(), ...store.counted()].sort((a, b) => a.pos - b.pos);
     const one: string[] = [];
     for (const e of kept) one.push(await store.fullLine(e));
-    assert.deepEqual(await store.fullLines(kept), one);
-    assert.equal(one.filter((l) => l.includes(big)).length, 3, "each 600 KB utterance read whole, across spans");
+    assert.equal(one.filter((l) => l.includes(big)).length, 3, "each 600 KB utterance read whole");
     const streamed: string[] = [];
     for await (const [, line] of store.after(null)) streamed.push(line);
     assert.deepEqual(streamed, one);

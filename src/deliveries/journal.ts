@@ -202,7 +202,7 @@ export type JournalRecord = DeliveryRecord | ForwardRecord;
  * A delivery's bulky parts as JSON text, made once and shared by the journal line and the
  * `listen --json` record: its headers, its body field (`"body":"..."` or `"body_base64":"..."`)
  * and its arrival time, serialised once per delivery rather than once per line. Found again by the
- * headers object, which the listener makes for each request; the body and time it was made from are
+ * headers object, a new one for each request the listener takes; the body and time it was made from are
  * kept too, so a headers object shared by other deliveries (a library user's) is never given their parts.
  */
 export interface EncodedParts {

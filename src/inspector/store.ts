@@ -34,10 +34,8 @@ export interface Entry {
 export type Listener = (entry: Entry, line: string) => void;
 
 const CHUNK = 64 * 1024;
-/** The most bytes one read of neighbouring lines takes (fullLines). */
+/** The most bytes one read of neighbouring lines takes when a page catches up (a longer line is read alone). */
 const SPAN_BYTES = 1024 * 1024;
-/** Entries of the window read at a time when a page catches up. */
-const WINDOW_BATCH = 256;
 const KEPT_BODY_BYTES = 256 * 1024;
 
 export function cursorOf(pos: number, sub: number): string {
@@ -176,36 +174,29 @@ export class JournalStore {
   }
 
   /**
-   * The stream lines of several entries (in journal order), the lines of neighbours read from the
-   * file together, up to SPAN_BYTES at a time. Read one by one, each line cost a turn of the event
-   * loop: a page that connected to a busy listener took seconds to get the window, while the live
-   * records it was owed piled up in memory.
+   * Entries (in journal order) with their stream lines, the lines of neighbours read from the file
+   * together, up to SPAN_BYTES at a time, and given out a span at a time. Read one by one, each line
+   * cost a turn of the event loop: a page that connected to a busy listener took seconds to get the
+   * window, while the live records it was owed piled up in memory.
    */
-  async fullLines(entries: readonly Entry[]): Promise<string[]> {
-    const out: string[] = [];
+  async *#withLines(entries: readonly Entry[]): AsyncGenerator<[Entry, string]> {
     for (let i = 0; i < entries.length;) {
       const first = entries[i]!;
       if (!inFile(first) || this.#fd === null) {
-        out.push(await this.fullLine(first));
+        yield [first, await this.fullLine(first)];
         i += 1;
         continue;
       }
       let end = i + 1;
-      let to = first.pos;
-      for (; end < entries.length; end += 1) {
-        const e = entries[end]!;
-        if (!inFile(e) || e.start < first.start || e.pos - first.start > SPAN_BYTES) break;
-        to = Math.max(to, e.pos);
-      }
-      const bytes = Buffer.alloc(to - first.start);
+      while (end < entries.length && inFile(entries[end]!) && entries[end]!.pos - first.start <= SPAN_BYTES) end += 1;
+      const bytes = Buffer.alloc(entries[end - 1]!.pos - first.start);
       const { bytesRead } = await this.#fd.read(bytes, 0, bytes.length, first.start);
       for (; i < end; i += 1) {
         const e = entries[i]!;
         const value = e.pos - first.start <= bytesRead ? tryParse(bytes.subarray(e.start - first.start, e.pos - first.start).toString("utf8")) : null;
-        out.push(streamLine(e, isObject(value) ? value : null));
+        yield [e, streamLine(e, isObject(value) ? value : null)];
       }
     }
-    return out;
   }
 
   /**
@@ -228,11 +219,7 @@ export class JournalStore {
         yield [made.entry, made.line];
       }
     }
-    for (; next < kept.length; next += WINDOW_BATCH) {
-      const batch = kept.slice(next, next + WINDOW_BATCH);
-      const lines = await this.fullLines(batch);
-      for (let k = 0; k < batch.length; k += 1) yield [batch[k]!, lines[k]!];
-    }
+    yield* this.#withLines(kept.slice(next));
   }
 
   async #pump(): Promise<void> {
